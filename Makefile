@@ -1,0 +1,31 @@
+# The two commands of the README:
+#   make demo  renders a default project and proves it works (its own tests + a local invoke)
+#   make test  runs this template's whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo-project
+export CI ?= true
+export WRANGLER_SEND_METRICS := false
+
+.PHONY: demo test venv clean
+
+$(BIN)/copier: requirements/test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	touch $@
+
+venv: $(BIN)/copier
+
+demo: venv
+	rm -rf $(DEMO_DIR)
+	$(BIN)/copier copy --defaults --trust --quiet . $(DEMO_DIR)
+	cd $(DEMO_DIR) && npm install --no-audit --no-fund --loglevel=error
+	cd $(DEMO_DIR) && npm test
+	cd $(DEMO_DIR) && npm run invoke -- events/post-order.json events/post-order.json
+
+test: venv
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+clean:
+	rm -rf $(VENV) .cache $(DEMO_DIR)

@@ -1,0 +1,31 @@
+// In-memory idempotency store for unit tests and `npm run invoke`. It keeps the same
+// contract as the real stores (atomic claim, lease, TTL) but lives only as long as the
+// process, so it is never used when deployed.
+import { COMPLETED, IN_PROGRESS } from '../idempotency.mjs';
+
+export function createMemoryStore() {
+  const records = new Map();
+
+  function isLive(record, now) {
+    if (!record || record.expiresAt <= now) return false;
+    return record.state === COMPLETED || record.leaseUntil > now;
+  }
+
+  return {
+    async claim({ key, fingerprint, token, now, leaseUntil, expiresAt }) {
+      const existing = records.get(key);
+      if (isLive(existing, now)) return { claimed: false, record: { ...existing } };
+      records.set(key, { key, fingerprint, token, state: IN_PROGRESS, leaseUntil, expiresAt });
+      return { claimed: true };
+    },
+    async complete({ key, token, result, expiresAt }) {
+      const existing = records.get(key);
+      if (existing?.token !== token) throw new Error(`claim on ${key} was lost before completion`);
+      records.set(key, { ...existing, state: COMPLETED, result, expiresAt });
+    },
+    async release({ key, token }) {
+      if (records.get(key)?.token === token) records.delete(key);
+    },
+    size: () => records.size,
+  };
+}

@@ -1,0 +1,37 @@
+"""Render the template for real, the way a user's `copier copy` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import copier
+
+TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
+
+#: Answers that differ from the defaults only where a test needs them.
+DEFAULT_ANSWERS: dict[str, Any] = {}
+
+
+def render(destination: Path, template: Path = TEMPLATE_ROOT, vcs_ref: str | None = None, **answers: Any) -> Path:
+    """Render the template into ``destination`` with ``--defaults --trust`` plus ``answers``."""
+    copier.run_copy(
+        str(template),
+        str(destination),
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+        vcs_ref=vcs_ref,
+    )
+    return destination
+
+
+def rendered_files(project: Path) -> list[Path]:
+    """Every file of a rendered project, without installed dependencies."""
+    skipped = {"node_modules", ".git", ".wrangler", "dist", ".aws-sam"}
+    return sorted(
+        path
+        for path in project.rglob("*")
+        if path.is_file() and not skipped.intersection(path.relative_to(project).parts)
+    )
