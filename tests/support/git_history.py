@@ -1,0 +1,102 @@
+"""Real git history for `copier update` tests.
+
+`copier update` compares the project with the template version recorded in its
+`.copier-answers.yml` (`_commit`), so update tests need a template repository with
+tags. These helpers copy this checkout's template files (tracked or not yet
+committed, never ignored ones) into a temporary repository, commit and tag them,
+and let a test change the template and tag again. Identities are set through the
+environment so a CI machine without a git identity works.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from tests.support.render import TEMPLATE_ROOT
+
+#: Top-level parts of this checkout that are the template (the rest is tooling).
+TEMPLATE_PARTS = ("copier.yml", "hooks", "template", "prompts")
+
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Template Tester",
+    "GIT_AUTHOR_EMAIL": "tester@example.com",
+    "GIT_COMMITTER_NAME": "Template Tester",
+    "GIT_COMMITTER_EMAIL": "tester@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    # Tests must not read the developer's ~/.gitconfig (hooks, signing, templates).
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Run git in ``cwd`` with a fixed identity; return stdout."""
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env=GIT_ENV, capture_output=True, text=True, timeout=120
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed in {cwd}:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def use_git_identity(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Give Copier's own git calls (it commits inside its temporary copies) an identity."""
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
+                "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL"):
+        monkeypatch.setenv(key, GIT_ENV[key])
+
+
+def template_files(root: Path = TEMPLATE_ROOT) -> list[Path]:
+    """This checkout's template files, committed or not, without git-ignored ones."""
+    listed = git(root, "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", *TEMPLATE_PARTS)
+    return sorted({Path(name) for name in listed.split("\0") if name and (root / name).is_file()})
+
+
+def init_template_repo(destination: Path, root: Path = TEMPLATE_ROOT) -> Path:
+    """Copy the current template into ``destination`` and make it a git repo (no commit yet)."""
+    destination.mkdir(parents=True)
+    for relative in template_files(root):
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / relative, target)
+    git(destination, "init", "--quiet", "--initial-branch=main")
+    return destination
+
+
+def commit_and_tag(repo: Path, tag: str, message: str | None = None) -> None:
+    """Commit everything in ``repo`` and tag it (an annotated tag, as releases are)."""
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--allow-empty", "-m", message or f"Template {tag}")
+    git(repo, "tag", "--annotate", "-m", f"Release {tag}", tag)
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """Commit every change in a generated project, as its owner would."""
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", message)
+
+
+def init_project_repo(project: Path) -> None:
+    """`git init` a freshly copied project and commit it (what the after-copy message says)."""
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "Start from copier-serverless")
+
+
+def rewrite_files(root: Path, paths: Iterable[Path], change: Callable[[str], str]) -> None:
+    """Apply ``change`` to the text of each file in ``paths`` (relative to ``root``)."""
+    for relative in paths:
+        path = root / relative
+        text = path.read_text()
+        changed = change(text)
+        if changed != text:
+            path.write_text(changed)
+
+
+def conflict_marker_lines(text: str) -> list[str]:
+    """The lines of ``text`` that are git merge conflict markers."""
+    return [line for line in text.splitlines() if re.match(r"^(<{7}|={7}|>{7})( |$)", line)]
