@@ -100,3 +100,29 @@ def rewrite_files(root: Path, paths: Iterable[Path], change: Callable[[str], str
 def conflict_marker_lines(text: str) -> list[str]:
     """The lines of ``text`` that are git merge conflict markers."""
     return [line for line in text.splitlines() if re.match(r"^(<{7}|={7}|>{7})( |$)", line)]
+
+
+#: Path parts that render to the fixtures folder: plain `events` or `{% if … %}events{% endif %}`.
+EVENTS_DIR = re.compile(r"^(events|\{%.*%\}events\{% endif %\})$")
+
+
+def make_v0_layout(repo: Path) -> None:
+    """Turn a copy of the current template into the v0.x layout that 1.0.0 migrates from.
+
+    v0.x (README: "Versions and migrations") asked ``region`` instead of ``aws_region``
+    and rendered the event fixtures into ``fixtures/`` instead of ``events/``.
+    """
+    text_files = [
+        path.relative_to(repo)
+        for path in repo.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(repo).parts
+    ]
+    rewrite_files(repo, text_files, lambda text: re.sub(r"\baws_region\b", "region", text))
+    folders = sorted(
+        (path for path in (repo / "template").rglob("*") if path.is_dir() and EVENTS_DIR.match(path.name)),
+        key=lambda path: len(path.parts),
+        reverse=True,
+    )
+    assert folders, "the template renders no events/ folder any more; update make_v0_layout"
+    for folder in folders:
+        folder.rename(folder.with_name(folder.name.replace("events", "fixtures")))

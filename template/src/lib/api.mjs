@@ -7,7 +7,7 @@ import { describeError } from './logger.mjs';
 
 /**
  * @param {object} options
- * @param {Array<object>} options.routes  { method, path, body?: 'json', idempotent?, validate?, handle }
+ * @param {Array<object>} options.routes  { method, path, body?: 'json' | reader, idempotent?, validate?, handle }
  * @param {object} options.store          idempotency store (claim / complete / release)
  * @param {object} options.config         { maxBodyBytes, idempotencyTtlSeconds, leaseSeconds }
  * @param {object} options.logger         from createLogger()
@@ -50,8 +50,9 @@ async function dispatch(request, { routes, store, config, log, authenticate, out
   outcome.route = `${route.method} ${route.path}`;
 
   let input;
-  if (route.body === 'json') {
-    const body = readJsonBody(request, config);
+  if (route.body) {
+    // 'json', or a reader of the same shape for other media types (e.g. a CSV upload).
+    const body = route.body === 'json' ? readJsonBody(request, config) : route.body(request, config);
     if (body.response) return body.response;
     input = body.value;
   }

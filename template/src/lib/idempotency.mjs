@@ -7,6 +7,12 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 export const IN_PROGRESS = 'in_progress';
 export const COMPLETED = 'completed';
 
+/** Expired records, and in-progress records whose lease ended (owner crashed), count as absent. */
+export function isLiveRecord(record, now) {
+  if (!record || record.expiresAt <= now) return false;
+  return record.state === COMPLETED || record.leaseUntil > now;
+}
+
 export function isValidKey(key) {
   return typeof key === 'string' && KEY_PATTERN.test(key);
 }

@@ -1,0 +1,139 @@
+"""Answer sets and helpers for the Claude Code files, the guard hook and the checklist.
+
+The answer sets cover every branch the prompts, settings and checklist take: both
+platforms, every use case, every store, every auth, public endpoints, MCP and CI on
+and off. Each set is rendered once per test session (``rendered``), because many
+tests only read the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.support.render import render
+
+ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "lambda-json-api-iam": {},
+    "lambda-json-api-public-cors": {"auth": "none", "public_until": "2099-01-31", "cors_origins": "https://app.example.com"},
+    "lambda-json-api-function-url-public": {"event_source": "function_url", "auth": "none", "public_until": "2099-01-31"},
+    "lambda-webhook-standard": {"use_case": "webhook"},
+    "lambda-webhook-function-url-stripe": {"use_case": "webhook", "event_source": "function_url", "signature_scheme": "stripe"},
+    "lambda-file-import-s3": {"use_case": "file_import"},
+    "lambda-queue-consumer-sqs": {"use_case": "queue_consumer"},
+    "lambda-queue-consumer-eventbridge": {"use_case": "queue_consumer", "event_source": "eventbridge", "with_mcp": True},
+    "lambda-mcp-no-ci": {"with_mcp": True, "with_ci": False},
+    "workers-json-api-durable-object": {"platform": "workers"},
+    "workers-json-api-d1-public": {"platform": "workers", "idempotency_store": "d1", "auth": "none", "public_until": "2099-01-31"},
+    "workers-json-api-kv-mcp": {"platform": "workers", "idempotency_store": "kv", "with_mcp": True},
+    "workers-webhook-github": {"platform": "workers", "use_case": "webhook", "signature_scheme": "github"},
+    "workers-edge-redirect": {"platform": "workers", "use_case": "edge_redirect"},
+    "workers-queue-consumer": {"platform": "workers", "use_case": "queue_consumer", "with_ci": False},
+    "workers-file-import-r2": {"platform": "workers", "use_case": "file_import"},
+    "workers-file-import-cron": {"platform": "workers", "use_case": "file_import", "event_source": "cron", "idempotency_store": "d1"},
+}
+
+#: Answer sets whose choices a later template version enables; rendered when the
+#: questionnaire accepts them, skipped with the questionnaire's reason until then.
+PENDING_ANSWER_SETS: dict[str, dict[str, Any]] = {
+    "lambda-json-api-api-key": {"auth": "api_key"},
+}
+
+ALL_ANSWER_SETS = {**ANSWER_SETS, **PENDING_ANSWER_SETS}
+
+CLAUDE_FILES = (
+    "CLAUDE.md",
+    "DEPLOY_CHECKLIST.md",
+    "prompts/requirements.md",
+    "prompts/review.md",
+    "prompts/deploy-review.md",
+    ".claude/settings.json",
+    ".claude/commands/requirements.md",
+    ".claude/commands/review.md",
+    ".claude/commands/deploy-check.md",
+    ".claude/commands/new-fixture.md",
+    ".claude/agents/serverless-reviewer.md",
+    ".claude/hooks/guard.mjs",
+    "scripts/check.mjs",
+    "scripts/lib/secret-patterns.mjs",
+)
+
+#: node, npm and git only: a machine without cfn-lint or sam, like most laptops, so
+#: the checklist's "config validates" row is "not checked" unless a test adds a linter.
+TOOLS_PATH = os.pathsep.join(
+    sorted({str(Path(found).parent) for tool in ("node", "npm", "git") if (found := shutil.which(tool))}
+           | {str(Path(found).resolve().parent) for tool in ("node", "npm", "git") if (found := shutil.which(tool))})
+)
+
+_RENDERED: dict[str, Path | Exception] = {}
+
+
+def rendered(name: str, root: Path) -> Path:
+    """The project for answer set ``name``, rendered once per session under ``root``."""
+    if name not in _RENDERED:
+        try:
+            _RENDERED[name] = render(root / name, **ALL_ANSWER_SETS[name])
+        except Exception as error:  # remembered, so a broken render is reported, not retried
+            _RENDERED[name] = error
+    result = _RENDERED[name]
+    if isinstance(result, ValueError) and "not rendered by this template version" in str(result):
+        import pytest
+
+        pytest.skip(f"pending: {str(result).split(': ', 1)[-1][:80]}")
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def front_matter(path: Path) -> tuple[dict[str, Any], str, str]:
+    """(parsed YAML front matter, its raw text, the body) of a command or agent file."""
+    text = path.read_text()
+    match = re.match(r"\A---\n(.*?)\n---\n(.*)\Z", text, re.DOTALL)
+    assert match, f"{path} does not start with a --- front matter block"
+    data = yaml.safe_load(match.group(1))
+    assert isinstance(data, dict), f"{path} front matter is not a mapping"
+    return data, match.group(1), match.group(2)
+
+
+def run_hook(project: Path, payload: dict[str, Any] | str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Pipe one PreToolUse hook input into the project's guard hook, as Claude Code does."""
+    stdin = payload if isinstance(payload, str) else json.dumps(payload)
+    return subprocess.run(
+        ["node", str(project / ".claude" / "hooks" / "guard.mjs")],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "PATH": TOOLS_PATH, "CLAUDE_PROJECT_DIR": str(project)},
+        timeout=timeout,
+    )
+
+
+def hook_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dict[str, Any]:
+    """A PreToolUse input in the shape Claude Code sends (common fields + the tool's)."""
+    return {
+        "session_id": "2b9a6c1e-test-session",
+        "transcript_path": str(project / ".claude" / "transcript.jsonl"),
+        "cwd": str(project),
+        "permission_mode": "default",
+        "hook_event_name": "PreToolUse",
+        "tool_name": tool_name,
+        "tool_input": tool_input,
+    }
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    """A private copy of a shared rendered project, for tests that change files."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("node_modules"))
+    return destination

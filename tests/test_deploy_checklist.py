@@ -1,0 +1,241 @@
+"""DEPLOY_CHECKLIST.md and its machine-checkable part, `npm run check` (scripts/check.mjs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hooks.context import CHECKLIST_ROWS
+from tests.support.claude_code import ALL_ANSWER_SETS, TOOLS_PATH, answers_of, copy_project, rendered
+from tests.support.node import install_node_modules, run
+
+pytestmark = pytest.mark.xdist_group("claude_code")
+
+REAL_OWNER = "payments-team@acme.test"
+
+
+@pytest.fixture(scope="module")
+def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("checklist-renders")
+
+
+@pytest.fixture(params=sorted(ALL_ANSWER_SETS))
+def project(request: pytest.FixtureRequest, render_root: Path) -> Path:
+    return rendered(request.param, render_root)
+
+
+VENV_BIN = str(Path(sys.executable).parent)
+
+
+def check(project: Path, *args: str, path: str = TOOLS_PATH) -> subprocess.CompletedProcess[str]:
+    return run(["node", "scripts/check.mjs", *args], project, check=False, timeout=300, env={"PATH": path})
+
+
+def rows_of(output: str) -> dict[str, tuple[str, str]]:
+    """{row name: (mark, reason)} from check.mjs output lines `✓ row — reason`."""
+    rows = {}
+    for line in output.splitlines():
+        match = re.match(r"^([✓✗–]) (.+?) — (.*)$", line)
+        if match:
+            rows[match.group(2)] = (match.group(1), match.group(3))
+    return rows
+
+
+def with_owner(project: Path, owner: str = REAL_OWNER) -> Path:
+    answers = project / ".copier-answers.yml"
+    text = answers.read_text()
+    assert "owner: you@example.com" in text
+    answers.write_text(text.replace("owner: you@example.com", f"owner: {owner}"))
+    return project
+
+
+# ------------------------------------------------------------ the checklist --
+
+
+def test_checklist_has_one_section_per_concern_in_order(project: Path) -> None:
+    text = (project / "DEPLOY_CHECKLIST.md").read_text()
+    assert re.findall(r"^## \d+\. (.+)$", text, re.MULTILINE) == [title for _, title in CHECKLIST_ROWS]
+    table_rows = re.findall(r"^\| (\d+) \| ([^|]+) \|", text, re.MULTILINE)
+    assert [title.strip() for _, title in table_rows] == [title for _, title in CHECKLIST_ROWS]
+
+
+def test_checklist_marks_the_placeholder_owner(project: Path) -> None:
+    text = (project / "DEPLOY_CHECKLIST.md").read_text()
+    assert "✗ owner is the placeholder `you@example.com`" in text
+
+
+def test_checklist_shows_a_real_owner_as_set(tmp_path: Path) -> None:
+    from tests.support.render import render
+
+    text = (render(tmp_path / "p", owner=REAL_OWNER) / "DEPLOY_CHECKLIST.md").read_text()
+    assert f"✓ owner `{REAL_OWNER}`" in text
+    assert "✗ owner" not in text and "still the placeholder" not in text
+
+
+def test_checklist_gives_the_exact_delete_commands_for_this_stack(project: Path) -> None:
+    text = (project / "DEPLOY_CHECKLIST.md").read_text()
+    cleanup = text.split("Cleanup\n", 2)[-1]
+    answers = answers_of(project)
+    slug = answers["project_slug"]
+    if answers["platform"] == "lambda":
+        assert f"`sam delete --stack-name {slug}-dev --region {answers['aws_region']}`" in cleanup
+        assert "DeletionPolicy: Delete" in cleanup
+        return
+    assert f"`npx wrangler delete --name {slug}`" in cleanup
+    store = answers.get("idempotency_store") if answers["use_case"] != "edge_redirect" else None
+    assert ("npx wrangler d1 delete" in cleanup) == (store == "d1")
+    assert ("npx wrangler kv namespace delete" in cleanup) == (store == "kv")
+    assert ("npx wrangler queues delete" in cleanup) == (answers["event_source"] in {"queue", "r2_notification"})
+    assert ("npx wrangler r2 bucket delete" in cleanup) == (answers["use_case"] == "file_import")
+
+
+def test_checklist_names_public_until_for_public_endpoints(project: Path) -> None:
+    answers = answers_of(project)
+    text = (project / "DEPLOY_CHECKLIST.md").read_text()
+    if answers.get("auth") == "none":
+        assert f"public until {answers['public_until']}" in text
+        assert "PUBLIC" in text
+    else:
+        assert "public until" not in text
+
+
+# -------------------------------------------------------- npm run check --
+
+
+def test_check_fails_on_the_placeholder_owner_and_says_why(project: Path) -> None:
+    result = check(project, "--skip-tests")
+    assert result.returncode == 1
+    rows = rows_of(result.stdout)
+    mark, reason = rows["Requirements and owner: owner set"]
+    assert mark == "✗" and "you@example.com" in reason
+    assert rows["Local proof: tests pass"] == ("–", "skipped (--skip-tests)")
+    assert "Checklist: 1 of" in result.stdout
+
+
+def test_check_passes_with_a_real_owner(project: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(project, tmp_path / "p"))
+    result = check(project, "--skip-tests")
+    rows = rows_of(result.stdout)
+    assert result.returncode == 0, result.stdout
+    assert rows["Requirements and owner: owner set"] == ("✓", f"owner is {REAL_OWNER}")
+    assert rows["Observability and log retention: retention set"][0] == "✓"
+    assert rows["Runtime pinned"][0] == "✓"
+    assert rows["Config vs secrets: no secret-looking strings in tracked files"][0] == "✓"
+    assert set(mark for mark, _ in rows.values()) <= {"✓", "–"}
+
+
+@pytest.mark.parametrize(
+    "relative, content, expected",
+    [
+        ("events/leak.json", '{"key": "AKIA' + '2E0A8F3B244C9986"}\n', "events/leak.json:1 AWS access key id"),
+        ("src/lib/secret.mjs", "\n\nexport const s = 'whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';\n", "src/lib/secret.mjs:3 webhook signing secret"),
+        (".env", "TOKEN=1\n", ".env is a local secrets file and must not be tracked"),
+        ("deploy.pem", "x\n", "deploy.pem looks like key material"),
+    ],
+    ids=["aws-key-in-fixture", "whsec-in-source", "tracked-env", "pem-file"],
+)
+def test_check_finds_secrets_in_tracked_files(render_root: Path, tmp_path: Path, relative: str, content: str, expected: str) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    (project / relative).write_text(content)
+    subprocess.run(["git", "add", "-A", "-f"], cwd=project, check=True)
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)["Config vs secrets: no secret-looking strings in tracked files"]
+    assert result.returncode == 1 and mark == "✗"
+    assert expected in reason
+    assert "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" not in result.stdout
+
+
+def test_check_scans_only_tracked_files_in_a_git_repository(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    (project / ".env").write_text("AWS_ACCESS_KEY_ID=AKIA" + "2E0A8F3B244C9986\n")  # ignored by .gitignore, never tracked
+    result = check(project, "--skip-tests")
+    assert result.returncode == 0, result.stdout
+    assert "tracked files scanned" in result.stdout
+
+
+def test_check_fails_an_expired_public_endpoint(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-public-cors", render_root), tmp_path / "p"))
+    answers = project / ".copier-answers.yml"
+    answers.write_text(re.sub(r"public_until: .*", "public_until: '2020-01-31'", answers.read_text()))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)["Auth, CORS and rate limits: public endpoint has an owner and a review date"]
+    assert result.returncode == 1 and mark == "✗"
+    assert "2020-01-31 has passed" in reason
+
+
+def test_check_fails_a_log_group_without_retention(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
+    template = project / "template.yaml"
+    template.write_text(re.sub(r"^\s*RetentionInDays: \d+\n", "", template.read_text(), count=1, flags=re.MULTILINE))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)["Observability and log retention: retention set"]
+    assert result.returncode == 1 and mark == "✗"
+    assert "have no RetentionInDays" in reason
+
+
+def test_check_fails_workers_without_observability(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("workers-json-api-durable-object", render_root), tmp_path / "p"))
+    config = project / "wrangler.jsonc"
+    config.write_text(config.read_text().replace('"enabled": true', '"enabled": false'))
+    result = check(project, "--skip-tests")
+    assert rows_of(result.stdout)["Observability and log retention: retention set"][0] == "✗"
+
+
+def test_check_says_config_validation_was_not_run_without_a_validator(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)["Runtime pinned: config validates"]
+    assert mark == "–" and "neither cfn-lint nor sam is installed" in reason
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.slow
+def test_check_validates_the_sam_template_with_cfn_lint_when_installed(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
+    with_lint = os.pathsep.join([VENV_BIN, TOOLS_PATH])
+    result = check(project, "--skip-tests", path=with_lint)
+    assert rows_of(result.stdout)["Runtime pinned: config validates"] == ("✓", "cfn-lint template.yaml: no findings"), result.stdout
+    template = project / "template.yaml"
+    template.write_text(re.sub(r"MemorySize: \d+", "MemorySize: 99999", template.read_text()))
+    result = check(project, "--skip-tests", path=with_lint)
+    mark, reason = rows_of(result.stdout)["Runtime pinned: config validates"]
+    assert result.returncode == 1 and mark == "✗" and reason.startswith("cfn-lint:")
+
+
+def test_check_fails_when_dependencies_are_not_installed(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
+    result = check(project)
+    mark, reason = rows_of(result.stdout)["Local proof: tests pass"]
+    assert result.returncode == 1 and mark == "✗" and "npm install" in reason
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["lambda-json-api-iam", "workers-json-api-durable-object"])
+def test_check_runs_the_tests_and_config_validation_for_real(render_root: Path, tmp_path: Path, name: str) -> None:
+    project = with_owner(copy_project(rendered(name, render_root), tmp_path / "p"))
+    install_node_modules(project)
+    result = check(project)
+    rows = rows_of(result.stdout)
+    assert rows["Local proof: tests pass"] == ("✓", "`npm test` passed"), result.stdout
+    if name.startswith("workers"):
+        assert rows["Runtime pinned: config validates"] == ("✓", "`wrangler deploy --dry-run` passed"), result.stdout
+    assert result.returncode == 0, result.stdout
+    # A failing test turns the row red.
+    test_dir = project / "test"
+    broken = test_dir / ("unit/zz-broken.test.mjs" if name.startswith("lambda") else "zz-broken.test.mjs")
+    broken.write_text(
+        "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\ntest('broken', () => assert.equal(1, 2));\n"
+        if name.startswith("lambda")
+        else "import { test, expect } from 'vitest';\ntest('broken', () => expect(1).toBe(2));\n"
+    )
+    result = check(project)
+    assert rows_of(result.stdout)["Local proof: tests pass"][0] == "✗"
+    assert result.returncode == 1

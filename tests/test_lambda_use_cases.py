@@ -1,0 +1,196 @@
+"""Every Lambda combination the questionnaire allows beyond the default JSON API renders,
+passes its own tests, is clean under cfn-lint, replays every fixture through
+`npm run invoke`, and wires its event source with least privilege.
+
+The generated repos prove their AWS SDK calls for Secrets Manager, SSM and SQS against
+moto's server (started here once per worker); everything else runs on dynalite and
+in-process recorders inside the generated tests themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+import yaml
+
+from tests.support.node import install_node_modules, run
+from tests.test_lambda_json_api import assert_no_template_leftovers, cfn_lint
+
+#: One entry per allowed combination of use case, event source, auth and signature scheme.
+COMBINATIONS: dict[str, dict[str, Any]] = {
+    "json_api-function_url-iam": {"use_case": "json_api", "event_source": "function_url"},
+    "json_api-function_url-public": {
+        "use_case": "json_api",
+        "event_source": "function_url",
+        "auth": "none",
+        "public_until": "2027-01-31",
+        "cors_origins": "https://app.example.com",
+    },
+    **{
+        f"webhook-{source}-{scheme}": {"use_case": "webhook", "event_source": source, "signature_scheme": scheme}
+        for source in ("http_api", "function_url")
+        for scheme in ("standard_webhooks", "stripe", "github")
+    },
+    "file_import-s3": {"use_case": "file_import", "event_source": "s3"},
+    "queue_consumer-sqs": {"use_case": "queue_consumer", "event_source": "sqs"},
+    "queue_consumer-eventbridge": {"use_case": "queue_consumer", "event_source": "eventbridge", "timeout_s": 30},
+}
+
+#: Fixtures whose handler throws on purpose (Lambda retries them, then the DLQ keeps them).
+THROWS_ON_PURPOSE = {"event-invalid-detail.json", "event-missing-id.json"}
+
+
+@pytest.fixture(scope="session")
+def aws_emulator() -> Iterator[dict[str, str]]:
+    """moto's server on a free loopback port, as the AWS SDK's per-service endpoint."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError("moto_server did not start") from None
+            time.sleep(0.2)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        yield {
+            "AWS_ENDPOINT_URL_SQS": endpoint,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": endpoint,
+            "AWS_ENDPOINT_URL_SSM": endpoint,
+            "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def npm_test_summary(output: str) -> dict[str, int]:
+    return {name: int(count) for name, count in re.findall(r"^# (tests|pass|fail|skipped) (\d+)$", output, re.MULTILINE)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(COMBINATIONS))
+def test_combination_renders_and_its_own_tests_pass(name: str, render_project: Callable[..., Path], aws_emulator: dict[str, str]) -> None:
+    answers = COMBINATIONS[name]
+    project = render_project(**answers)
+    assert_no_template_leftovers(project)
+
+    lint = cfn_lint(project / "template.yaml")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert_least_privilege_wiring(name, answers, project)
+    assert_fixtures_hold_no_secret(project)
+
+    install_node_modules(project)
+    result = run(["npm", "test"], project, env=aws_emulator)
+    summary = npm_test_summary(result.stdout)
+    assert summary["fail"] == 0 and summary.get("skipped", 0) == 0, result.stdout[-3000:]
+    assert summary["pass"] >= 15, result.stdout[-3000:]
+
+    fixtures = sorted(path.name for path in (project / "events").glob("*.json"))
+    assert fixtures, "every use case ships fixtures"
+    invoke = run(["npm", "run", "--silent", "invoke", "--", *(f"events/{fixture}" for fixture in fixtures)], project)
+    for fixture in fixtures:
+        assert f"── events/{fixture}" in invoke.stdout
+    thrown = set(re.findall(r"── events/(\S+)\nthrew ", invoke.stdout))
+    assert thrown <= THROWS_ON_PURPOSE, f"unexpected throws: {thrown - THROWS_ON_PURPOSE}"
+
+
+def cfn_template(project: Path) -> dict:
+    """template.yaml with short-form tags kept as {"!Tag": value}, so ARNs can be checked."""
+
+    class CfnLoader(yaml.SafeLoader):
+        pass
+
+    def tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {f"!{suffix}": value}
+
+    CfnLoader.add_multi_constructor("!", tagged)
+    return yaml.load((project / "template.yaml").read_text(), Loader=CfnLoader)
+
+
+def statements(template: dict) -> list[dict]:
+    policies = template["Resources"]["Function"]["Properties"].get("Policies", [])
+    return [statement for policy in policies for statement in policy["Statement"]]
+
+
+def assert_least_privilege_wiring(name: str, answers: dict[str, Any], project: Path) -> None:
+    """What each event source must have in template.yaml, beyond a clean cfn-lint."""
+    template = cfn_template(project)
+    resources = template["Resources"]
+    function = resources["Function"]["Properties"]
+    for statement in statements(template):
+        resources_granted = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        assert "*" not in resources_granted, f"{name}: {statement}"
+    granted = {json.dumps(statement["Action"]): statement["Resource"] for statement in statements(template)}
+    source = answers["event_source"]
+    if source == "function_url":
+        expected = "NONE" if answers.get("auth") == "none" or answers["use_case"] == "webhook" else "AWS_IAM"
+        assert function["FunctionUrlConfig"]["AuthType"] == expected
+        assert "HttpApi" not in resources
+        if answers.get("auth") == "none":
+            assert function["Tags"]["public-until"] == answers["public_until"]
+    if answers["use_case"] == "webhook":
+        assert granted['"secretsmanager:GetSecretValue"'] == {"!Ref": "WebhookSecret"}
+        assert function["Environment"]["Variables"]["WEBHOOK_SECRET_ID"] == {"!Ref": "WebhookSecret"}
+    if source == "s3":
+        assert granted['"s3:GetObject"']["!Sub"].endswith("-${Stage}-${AWS::AccountId}/incoming/*")
+        assert granted['"sqs:SendMessage"'] == {"!GetAtt": "JobsQueue.Arn"}
+        assert resources["JobsQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 5
+        assert function["Events"]["FileCreated"]["Type"] == "S3"
+    if source == "sqs":
+        assert resources["QueueEventSourceMapping"]["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert resources["Queue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 5
+        assert resources["Queue"]["Properties"]["VisibilityTimeout"] >= 6 * function["Timeout"]
+    if source == "eventbridge":
+        target = resources["EventRule"]["Properties"]["Targets"][0]
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0 and "DeadLetterConfig" in target
+    if source in {"s3", "eventbridge"}:
+        assert function["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]["Type"] == "SQS"
+    if source in {"s3", "sqs", "eventbridge"}:
+        assert "DeadLetterQueueAlarm" in resources
+
+
+def assert_fixtures_hold_no_secret(project: Path) -> None:
+    """Webhook fixtures carry signatures only; the fake local secrets are assembled at run time."""
+    for path in [*(project / "events").glob("*.json"), *(project / "scripts").glob("*.mjs")]:
+        assert not re.search(r"whsec_[A-Za-z0-9+/=]{16,}", path.read_text()), path
+
+
+def test_unfinished_lambda_choices_stay_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not rendered by this template version yet"):
+        copier.run_copy(
+            str(Path(__file__).resolve().parents[1]),
+            str(tmp_path / "p"),
+            data={"auth": "api_key"},
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+        )

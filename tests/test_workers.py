@@ -1,0 +1,114 @@
+"""Cloudflare Workers renders: every allowed combination renders, validates against the
+pinned Wrangler's own config schema, passes its own Vitest suite inside workerd, survives
+`wrangler deploy --dry-run`, and replays its first fixture with `npm run invoke`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import copier
+import jsonschema
+import pytest
+
+from tests.support.node import install_node_modules, run
+from tests.support.render import TEMPLATE_ROOT, render, rendered_files
+from tests.support.workers import combination_id, first_fixture_of, read_jsonc, workers_matrix, wrangler_schema
+
+MATRIX = workers_matrix()
+BIN = Path("node_modules") / ".bin"
+#: Jinja left in the output; GitHub Actions' own ${{ … }} expressions are not leftovers.
+LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\.jinja\b")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answers", MATRIX, ids=[combination_id(answers) for answers in MATRIX])
+def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, Any], tmp_path: Path) -> None:
+    project = render(tmp_path / "project", **answers)
+    leftovers = [str(path) for path in rendered_files(project) if LEFTOVER.search(path.name + path.read_text(errors="replace"))]
+    assert leftovers == [], f"template leftovers in {leftovers}"
+
+    install_node_modules(project)
+    jsonschema.validate(read_jsonc(project / "wrangler.jsonc"), wrangler_schema(project))
+
+    # One Vitest worker: pytest-xdist already keeps both CI cores busy.
+    tests = run([str(BIN / "vitest"), "run", "--reporter=dot", "--maxWorkers=1"], project, env={"NO_COLOR": "1", "FORCE_COLOR": "0"})
+    summary = re.search(r"Tests\s+(\d+) passed \((\d+)\)", tests.stdout)
+    assert summary and summary.group(1) == summary.group(2), tests.stdout[-3000:]
+
+    # `npm run invoke` first runs `wrangler deploy --dry-run` (it bundles what deploys), then
+    # replays the fixture in workerd: one step proves the dry-run and the local invoke.
+    fixture = project / "events" / first_fixture_of(project)
+    invoked = run(["node", "scripts/invoke.mjs", f"events/{fixture.name}"], project)
+    assert (project / ".wrangler" / "invoke" / "index.js").is_file()
+    assert f"── events/{fixture.name}" in invoked.stdout
+    # The first fixture is the good case: a 2xx (or the redirect), or a queue/cron run that went ok.
+    assert re.search(r'"status": (200|202|301)|"outcome": "ok"', invoked.stdout), invoked.stdout
+
+
+def test_defaults_on_workers_are_a_json_api_with_durable_objects_and_api_keys(render_project: Callable[..., Path]) -> None:
+    project = render_project(platform="workers")
+    config = read_jsonc(project / "wrangler.jsonc")
+    assert config["compatibility_date"] == "2026-04-20"
+    assert config["main"] == "src/index.mjs"
+    assert config["observability"]["enabled"] is True
+    assert config["durable_objects"]["bindings"] == [{"name": "IDEMPOTENCY", "class_name": "IdempotencyRecord"}]
+    assert config["migrations"] == [{"tag": "v1", "new_sqlite_classes": ["IdempotencyRecord"]}]
+    assert (project / "src" / "lib" / "api-key.mjs").is_file()
+    assert "API_KEYS=" in (project / ".dev.vars.example").read_text()
+    assert not (project / ".dev.vars").exists()
+    assert ".dev.vars" in (project / ".gitignore").read_text().splitlines()
+    assert "wrangler secret put API_KEYS" in (project / "README.md").read_text()
+
+
+def test_compatibility_date_is_written_as_answered(render_project: Callable[..., Path]) -> None:
+    project = render_project(platform="workers", compatibility_date="2025-06-01")
+    assert read_jsonc(project / "wrangler.jsonc")["compatibility_date"] == "2025-06-01"
+
+
+def test_kv_store_says_it_is_not_atomic_in_code_and_readme(render_project: Callable[..., Path]) -> None:
+    project = render_project(platform="workers", idempotency_store="kv")
+    assert "eventually consistent" in (project / "src" / "lib" / "stores" / "kv.mjs").read_text()
+    assert "not atomic" in (project / "src" / "lib" / "stores" / "kv.mjs").read_text()
+    readme = (project / "README.md").read_text()
+    assert "eventually consistent" in readme and "duplicates remain possible" in readme
+    assert read_jsonc(project / "wrangler.jsonc")["kv_namespaces"] == [{"binding": "IDEMPOTENCY_KV"}]
+
+
+def test_d1_store_ships_its_migration_and_nightly_clean_up(render_project: Callable[..., Path]) -> None:
+    project = render_project(platform="workers", idempotency_store="d1")
+    config = read_jsonc(project / "wrangler.jsonc")
+    assert config["d1_databases"][0]["migrations_dir"] == "migrations"
+    assert config["triggers"]["crons"] == ["17 3 * * *"]
+    migration = (project / "migrations" / "0001_create_idempotency_records.sql").read_text()
+    assert "key TEXT PRIMARY KEY" in migration
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"use_case": "queue_consumer", "event_source": "cron"}, "event_source cron fits platform workers with use_case file_import"),
+        ({"use_case": "json_api", "idempotency_store": "dynamodb"}, "idempotency_store dynamodb needs platform lambda"),
+        ({"use_case": "json_api", "auth": "iam"}, "auth iam needs platform lambda"),
+        ({"use_case": "json_api", "compatibility_date": "2026-05-01"}, "compatibility_date must be at most 2026-04-26"),
+        ({"use_case": "json_api", "auth": "none", "public_until": "soon"}, "public_until is required when auth is none"),
+    ],
+)
+def test_answers_that_do_not_fit_workers_are_refused(tmp_path: Path, answers: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        copier.run_copy(
+            str(TEMPLATE_ROOT), str(tmp_path / "project"), data={"platform": "workers", **answers}, defaults=True, unsafe=True, quiet=True
+        )
+
+
+def test_the_wrangler_schema_check_catches_a_misspelt_key(render_project: Callable[..., Path]) -> None:
+    """The schema is strict (no unknown keys), so validating against it proves something."""
+    project = render_project(platform="workers", idempotency_store="d1")
+    install_node_modules(project)
+    config = read_jsonc(project / "wrangler.jsonc")
+    jsonschema.validate(config, wrangler_schema(project))
+    config["compatibility_dat"] = config.pop("compatibility_date")
+    with pytest.raises(jsonschema.ValidationError, match="compatibility_dat"):
+        jsonschema.validate(config, wrangler_schema(project))
