@@ -46,6 +46,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "is_event_consumer": event_source in EVENT_SOURCES,
         "effective_auth": auth,
         "is_public": is_http and auth == "none",
+        # Asked only for public endpoints; defined always so templates can test it.
+        "public_until": answers.get("public_until", ""),
         "needs_idempotency": use_case != "edge_redirect",
         "first_event_fixture": FIRST_FIXTURE.get(use_case, "post-order.json"),
         **claude_code_context(answers, platform, slug),

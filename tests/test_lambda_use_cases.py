@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
 import yaml
 
@@ -34,6 +33,13 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
         "event_source": "function_url",
         "auth": "none",
         "public_until": "2027-01-31",
+        "cors_origins": "https://app.example.com",
+    },
+    "json_api-http_api-api_key": {"use_case": "json_api", "event_source": "http_api", "auth": "api_key"},
+    "json_api-function_url-api_key": {
+        "use_case": "json_api",
+        "event_source": "function_url",
+        "auth": "api_key",
         "cors_origins": "https://app.example.com",
     },
     **{
@@ -152,11 +158,14 @@ def assert_least_privilege_wiring(name: str, answers: dict[str, Any], project: P
     granted = {json.dumps(statement["Action"]): statement["Resource"] for statement in statements(template)}
     source = answers["event_source"]
     if source == "function_url":
-        expected = "NONE" if answers.get("auth") == "none" or answers["use_case"] == "webhook" else "AWS_IAM"
+        # Only IAM is enforced by the URL itself; keys and signatures are checked in the handler.
+        expected = "AWS_IAM" if answers["use_case"] == "json_api" and answers.get("auth", "iam") == "iam" else "NONE"
         assert function["FunctionUrlConfig"]["AuthType"] == expected
         assert "HttpApi" not in resources
         if answers.get("auth") == "none":
             assert function["Tags"]["public-until"] == answers["public_until"]
+    if answers.get("auth") == "api_key":
+        assert granted['"secretsmanager:GetSecretValue"'] == {"!Ref": "ApiKeysSecret"}
     if answers["use_case"] == "webhook":
         assert granted['"secretsmanager:GetSecretValue"'] == {"!Ref": "WebhookSecret"}
         assert function["Environment"]["Variables"]["WEBHOOK_SECRET_ID"] == {"!Ref": "WebhookSecret"}
@@ -184,13 +193,12 @@ def assert_fixtures_hold_no_secret(project: Path) -> None:
         assert not re.search(r"whsec_[A-Za-z0-9+/=]{16,}", path.read_text()), path
 
 
-def test_unfinished_lambda_choices_stay_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="not rendered by this template version yet"):
-        copier.run_copy(
-            str(Path(__file__).resolve().parents[1]),
-            str(tmp_path / "p"),
-            data={"auth": "api_key"},
-            defaults=True,
-            unsafe=True,
-            quiet=True,
-        )
+def test_api_key_auth_keeps_keys_in_a_secret_the_function_alone_may_read(render_project: Any) -> None:
+    project = render_project(auth="api_key")
+    raw = (project / "template.yaml").read_text()
+    assert "ApiKeysSecret:\n    Type: AWS::SecretsManager::Secret" in raw
+    assert "Action: secretsmanager:GetSecretValue\n              Resource: !Ref ApiKeysSecret" in raw
+    assert "API_KEYS_SECRET_ID: !Ref ApiKeysSecret" in raw
+    assert "DefaultAuthorizer" not in raw, "the key is checked in the handler, not by an API Gateway authorizer"
+    assert "local-test-key" in (project / "events" / "post-order.json").read_text()
+
