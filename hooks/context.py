@@ -260,11 +260,11 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
         "signed_webhook_headers": signed_webhook_headers,
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
-        "local_webhook_secret": local_webhook_secret,
     }
     if is_lambda and event_source == "eventbridge":
         context["first_event_fixture"] = "event-valid.json"
     return context
+
 
 class DerivedContext(ContextHook):
     """Copier context hook: adds :func:`derive`'s values to every render."""

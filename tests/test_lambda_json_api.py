@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 from tests.support.node import install_node_modules, run
-from tests.support.render import rendered_files
 
 NON_DEFAULT_ANSWER_SETS = {
     "public_with_cors_node24": {
@@ -34,37 +32,6 @@ NON_DEFAULT_ANSWER_SETS = {
         "owner": "payments-team@acme.test",
     },
 }
-
-LEFTOVER = re.compile(r"\{\{|\{%|\{#")
-
-
-def cfn_lint(template: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), "--include-checks", "I", "--", str(template)],
-        capture_output=True,
-        text=True,
-    )
-
-
-def sam_template(project: Path) -> dict:
-    class CfnLoader(yaml.SafeLoader):
-        """Reads CloudFormation short-form tags (!Ref, !GetAtt …) as plain values."""
-
-    CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: f"!{suffix}")
-    return yaml.load((project / "template.yaml").read_text(), Loader=CfnLoader)
-
-
-def assert_no_template_leftovers(project: Path) -> None:
-    for path in rendered_files(project):
-        assert not path.name.endswith(".jinja"), f"{path} kept the .jinja suffix"
-        assert "{%" not in str(path) and "{{" not in str(path), f"unrendered file name {path}"
-        if path.suffix in {".json", ".md", ".mjs", ".yaml", ".yml", ".toml", ".js", ".txt", ""}:
-            text = path.read_text()
-            # GitHub Actions expressions (${{ … }}) are the only legitimate braces.
-            text = re.sub(r"\$\{\{[^}]*\}\}", "", text)
-            match = LEFTOVER.search(text)
-            assert match is None, f"{path.relative_to(project)} has a Jinja leftover near {text[max(0, match.start() - 40):match.end() + 40]!r}"
-
 
 @pytest.mark.xdist_group("lambda_json_api")
 def test_defaults_render_a_lambda_json_api_whose_own_tests_pass(render_project: Callable[..., Path]) -> None:
@@ -120,7 +87,7 @@ def test_sam_template_is_clean_under_cfn_lint(render_project: Callable[..., Path
 
 
 def test_sam_template_grants_exact_dynamodb_actions_on_the_table_only(render_project: Callable[..., Path]) -> None:
-    template = sam_template(render_project())
+    template = cfn_template(render_project())
     function = template["Resources"]["Function"]["Properties"]
     assert (function["CodeUri"], function["Handler"]) == ("src/", "handler.handler")
     assert function["Runtime"] == "nodejs22.x" and function["Architectures"] == ["arm64"]
@@ -128,14 +95,14 @@ def test_sam_template_grants_exact_dynamodb_actions_on_the_table_only(render_pro
     assert function["LoggingConfig"]["LogFormat"] == "JSON"
     [statement] = [s for policy in function["Policies"] for s in policy["Statement"]]
     assert sorted(statement["Action"]) == ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-    assert statement["Resource"] == "!GetAtt"  # IdempotencyTable.Arn, never "*"
+    assert statement["Resource"] == {"!GetAtt": "IdempotencyTable.Arn"}, "never *"
     raw = (render_project() / "template.yaml").read_text()
     assert "Resource: !GetAtt IdempotencyTable.Arn" in raw
     assert '"*"' not in raw and "Resource: '*'" not in raw
 
 
 def test_sam_template_has_ttl_retention_alarms_and_iam_auth(render_project: Callable[..., Path]) -> None:
-    resources = sam_template(render_project())["Resources"]
+    resources = cfn_template(render_project())["Resources"]
     table = resources["IdempotencyTable"]["Properties"]
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
@@ -147,7 +114,7 @@ def test_sam_template_has_ttl_retention_alarms_and_iam_auth(render_project: Call
 
 def test_public_endpoint_is_tagged_with_its_review_date(render_project: Callable[..., Path]) -> None:
     project = render_project(auth="none", public_until="2027-01-31")
-    resources = sam_template(project)["Resources"]
+    resources = cfn_template(project)["Resources"]
     assert "Auth" not in resources["HttpApi"]["Properties"]
     assert resources["HttpApi"]["Properties"]["Tags"]["public-until"] == "2027-01-31"
 
@@ -156,7 +123,7 @@ def test_answers_shape_the_generated_config(render_project: Callable[..., Path])
     project = render_project(max_body_kb=8, idempotency_ttl_hours=2, timeout_s=7, log_retention_days=14)
     config = (project / "src" / "config.mjs").read_text()
     assert "8192" in config and "7200" in config and "numberFrom(env.FUNCTION_TIMEOUT_SECONDS, 7)" in config
-    resources = sam_template(project)["Resources"]
+    resources = cfn_template(project)["Resources"]
     assert resources["FunctionLogGroup"]["Properties"]["RetentionInDays"] == 14
     env = resources["Function"]["Properties"]["Environment"]["Variables"]
     assert env["MAX_BODY_BYTES"] == "8192" and env["IDEMPOTENCY_TTL_SECONDS"] == "7200"

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests.support.node import install_node_modules, run
-from tests.test_lambda_json_api import assert_no_template_leftovers, cfn_lint
+from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 
 #: One entry per allowed combination of use case, event source, auth and signature scheme.
 COMBINATIONS: dict[str, dict[str, Any]] = {
@@ -121,25 +120,6 @@ def test_combination_renders_and_its_own_tests_pass(name: str, render_project: C
         assert f"── events/{fixture}" in invoke.stdout
     thrown = set(re.findall(r"── events/(\S+)\nthrew ", invoke.stdout))
     assert thrown <= THROWS_ON_PURPOSE, f"unexpected throws: {thrown - THROWS_ON_PURPOSE}"
-
-
-def cfn_template(project: Path) -> dict:
-    """template.yaml with short-form tags kept as {"!Tag": value}, so ARNs can be checked."""
-
-    class CfnLoader(yaml.SafeLoader):
-        pass
-
-    def tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-        if isinstance(node, yaml.ScalarNode):
-            value: Any = loader.construct_scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_mapping(node, deep=True)
-        return {f"!{suffix}": value}
-
-    CfnLoader.add_multi_constructor("!", tagged)
-    return yaml.load((project / "template.yaml").read_text(), Loader=CfnLoader)
 
 
 def statements(template: dict) -> list[dict]:

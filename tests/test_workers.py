@@ -13,22 +13,20 @@ import copier
 import jsonschema
 import pytest
 
+from tests.support.generated import assert_no_template_leftovers
 from tests.support.node import install_node_modules, run
-from tests.support.render import TEMPLATE_ROOT, render, rendered_files
+from tests.support.render import TEMPLATE_ROOT, render
 from tests.support.workers import combination_id, first_fixture_of, read_jsonc, workers_matrix, wrangler_schema
 
 MATRIX = workers_matrix()
 BIN = Path("node_modules") / ".bin"
-#: Jinja left in the output; GitHub Actions' own ${{ … }} expressions are not leftovers.
-LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\.jinja\b")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("answers", MATRIX, ids=[combination_id(answers) for answers in MATRIX])
 def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, Any], tmp_path: Path) -> None:
     project = render(tmp_path / "project", **answers)
-    leftovers = [str(path) for path in rendered_files(project) if LEFTOVER.search(path.name + path.read_text(errors="replace"))]
-    assert leftovers == [], f"template leftovers in {leftovers}"
+    assert_no_template_leftovers(project)
 
     install_node_modules(project)
     jsonschema.validate(read_jsonc(project / "wrangler.jsonc"), wrangler_schema(project))
