@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 from tests.support.node import install_node_modules, run
 
@@ -33,6 +34,19 @@ NON_DEFAULT_ANSWER_SETS = {
     },
 }
 
+#: The fast-check properties of the generated fuzz-orders-api.test.mjs, one report each.
+FUZZ_TARGETS = {"orders-api", "orders-api with store outage"}
+
+
+def assert_reliability_harnesses_ran(output: str) -> None:
+    """The fuzz ran 10 000 events per target, and the log canary and 100-request tests ran."""
+    reports = assert_fuzzed(output)
+    assert {report["target"] for report in reports} == FUZZ_TARGETS
+    assert "writes no secret or personal data to any log line" in output
+    assert "accepts an order once when 100 identical requests arrive together" in output
+    assert "releases the key when the side effect fails mid-burst" in output
+
+
 @pytest.mark.xdist_group("lambda_json_api")
 def test_defaults_render_a_lambda_json_api_whose_own_tests_pass(render_project: Callable[..., Path]) -> None:
     project = render_project()
@@ -41,11 +55,11 @@ def test_defaults_render_a_lambda_json_api_whose_own_tests_pass(render_project: 
     assert answers["idempotency_store"] == "dynamodb" and answers["auth"] == "iam"
 
     install_node_modules(project)
-    result = run(["npm", "test"], project)
+    result = run(["npm", "test"], project, env=FUZZ_ENV)
     summary = dict(re.findall(r"^# (tests|pass|fail) (\d+)$", result.stdout, re.MULTILINE))
     assert int(summary["fail"]) == 0
     assert int(summary["pass"]) >= 40, result.stdout[-3000:]
-    assert "accepts an order once when 50 identical requests arrive together" in result.stdout
+    assert_reliability_harnesses_ran(result.stdout + result.stderr)
 
 
 @pytest.mark.parametrize("name", sorted(NON_DEFAULT_ANSWER_SETS))
@@ -54,7 +68,8 @@ def test_other_answer_sets_render_and_pass_their_tests(render_project: Callable[
     answers = NON_DEFAULT_ANSWER_SETS[name]
     project = render_project(**answers)
     install_node_modules(project)
-    run(["npm", "test"], project)
+    result = run(["npm", "test"], project, env=FUZZ_ENV)
+    assert_reliability_harnesses_ran(result.stdout + result.stderr)
     assert_no_template_leftovers(project)
     lint = cfn_lint(project / "template.yaml")
     assert lint.returncode == 0, lint.stdout
@@ -155,4 +170,4 @@ def test_generated_tests_fail_when_the_claim_is_not_conditional(render_project: 
     store.write_text(source.replace(condition.group(0), ""))
     result = run(["npm", "test"], project, check=False)
     assert result.returncode != 0
-    assert "not ok" in result.stdout and "50 identical requests" in result.stdout
+    assert "not ok" in result.stdout and "100 identical requests" in result.stdout

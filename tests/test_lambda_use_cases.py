@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.node import install_node_modules, run
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 
@@ -53,6 +54,15 @@ COMBINATIONS: dict[str, dict[str, Any]] = {
 
 #: Fixtures whose handler throws on purpose (Lambda retries them, then the DLQ keeps them).
 THROWS_ON_PURPOSE = {"event-invalid-detail.json", "event-missing-id.json"}
+
+#: The fast-check properties each handler's generated fuzz test reports (tests/support/fuzz.py).
+FUZZ_TARGETS = {
+    "json_api": {"orders-api", "orders-api with store outage"},
+    "webhook": {"webhook", "webhook with store outage"},
+    "s3": {"s3-import"},
+    "sqs": {"sqs-consumer"},
+    "eventbridge": {"eventbridge-consumer"},
+}
 
 
 @pytest.fixture(scope="session")
@@ -108,10 +118,11 @@ def test_combination_renders_and_its_own_tests_pass(name: str, render_project: C
     assert_fixtures_hold_no_secret(project)
 
     install_node_modules(project)
-    result = run(["npm", "test"], project, env=aws_emulator)
+    result = run(["npm", "test"], project, env={**aws_emulator, **FUZZ_ENV})
     summary = npm_test_summary(result.stdout)
     assert summary["fail"] == 0 and summary.get("skipped", 0) == 0, result.stdout[-3000:]
     assert summary["pass"] >= 15, result.stdout[-3000:]
+    assert_reliability_harnesses_ran(answers, result.stdout + result.stderr)
 
     fixtures = sorted(path.name for path in (project / "events").glob("*.json"))
     assert fixtures, "every use case ships fixtures"
@@ -120,6 +131,15 @@ def test_combination_renders_and_its_own_tests_pass(name: str, render_project: C
         assert f"── events/{fixture}" in invoke.stdout
     thrown = set(re.findall(r"── events/(\S+)\nthrew ", invoke.stdout))
     assert thrown <= THROWS_ON_PURPOSE, f"unexpected throws: {thrown - THROWS_ON_PURPOSE}"
+
+
+def assert_reliability_harnesses_ran(answers: dict[str, Any], output: str) -> None:
+    """10 000 fuzzed events per target, the log canaries, and the 100-deliveries burst."""
+    reports = assert_fuzzed(output)
+    expected = FUZZ_TARGETS.get(answers["use_case"]) or FUZZ_TARGETS[answers["event_source"]]
+    assert {report["target"] for report in reports} == expected
+    assert "writes no secret or personal data" in output
+    assert re.search(r"^ok \d+ - .*\b100 (identical requests|copies|containers)\b", output, re.MULTILINE), "the 100-request burst ran"
 
 
 def statements(template: dict) -> list[dict]:

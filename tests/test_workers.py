@@ -1,6 +1,7 @@
 """Cloudflare Workers renders: every allowed combination renders, validates against the
-pinned Wrangler's own config schema, passes its own Vitest suite inside workerd, survives
-`wrangler deploy --dry-run`, and replays its first fixture with `npm run invoke`."""
+pinned Wrangler's own config schema, passes its own Vitest suite inside workerd (its fuzz
+properties at 10 000 events each), survives `wrangler deploy --dry-run`, and replays its
+first fixture with `npm run invoke`."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ import copier
 import jsonschema
 import pytest
 
+from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers
 from tests.support.node import install_node_modules, run
 from tests.support.render import TEMPLATE_ROOT, render
-from tests.support.workers import combination_id, first_fixture_of, read_jsonc, workers_matrix, wrangler_schema
+from tests.support.workers import combination_id, first_fixture_of, fuzz_targets, read_jsonc, workers_matrix, wrangler_schema
 
 MATRIX = workers_matrix()
-BIN = Path("node_modules") / ".bin"
 
 
 @pytest.mark.slow
@@ -31,10 +32,17 @@ def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, A
     install_node_modules(project)
     jsonschema.validate(read_jsonc(project / "wrangler.jsonc"), wrangler_schema(project))
 
+    # The owner's `npm test`, with the fuzz properties at CI strength (FUZZ_RUNS events each).
     # One Vitest worker: pytest-xdist already keeps both CI cores busy.
-    tests = run([str(BIN / "vitest"), "run", "--reporter=dot", "--maxWorkers=1"], project, env={"NO_COLOR": "1", "FORCE_COLOR": "0"})
+    tests = run(
+        ["npm", "test", "--", "--reporter=dot", "--maxWorkers=1"],
+        project,
+        env={"NO_COLOR": "1", "FORCE_COLOR": "0", **FUZZ_ENV},
+    )
     summary = re.search(r"Tests\s+(\d+) passed \((\d+)\)", tests.stdout)
     assert summary and summary.group(1) == summary.group(2), tests.stdout[-3000:]
+    reports = assert_fuzzed(tests.stdout + tests.stderr)
+    assert {report["target"] for report in reports} == fuzz_targets(answers), reports
 
     # `npm run invoke` first runs `wrangler deploy --dry-run` (it bundles what deploys), then
     # replays the fixture in workerd: one step proves the dry-run and the local invoke.
@@ -82,6 +90,9 @@ def test_d1_store_ships_its_migration_and_nightly_clean_up(render_project: Calla
     assert config["triggers"]["crons"] == ["17 3 * * *"]
     migration = (project / "migrations" / "0001_create_idempotency_records.sql").read_text()
     assert "key TEXT PRIMARY KEY" in migration
+    # A cron-driven import keeps its 15-minute sweep and gets the nightly clean-up as a second trigger.
+    sweep = render_project(platform="workers", use_case="file_import", event_source="cron", idempotency_store="d1")
+    assert read_jsonc(sweep / "wrangler.jsonc")["triggers"]["crons"] == ["*/15 * * * *", "17 3 * * *"]
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,15 @@ def workers_matrix() -> list[dict[str, Any]]:
     return matrix
 
 
+def fuzz_targets(answers: dict[str, Any]) -> set[str]:
+    """The fuzz properties a rendered combination's tests report (test/*-fuzz.test.mjs, csv.test.mjs)."""
+    if answers["use_case"] == "file_import":
+        handler = {"fetch": "fetch /imports", "r2_notification": "queue R2 notifications", "cron": "scheduled sweep"}
+        return {handler[answers["event_source"]], "parseCsv round trip", "parseCsv any text"}
+    handler = {"json_api": "fetch /orders", "webhook": "fetch /webhook", "edge_redirect": "fetch redirects", "queue_consumer": "queue messages"}
+    return {handler[answers["use_case"]]}
+
+
 def combination_id(answers: dict[str, Any]) -> str:
     parts = [answers["use_case"], answers["event_source"], answers.get("idempotency_store", "")]
     parts += [str(answers[key]) for key in ("auth", "signature_scheme") if key in answers]

@@ -3,44 +3,84 @@
 // is read by more people, and kept longer, than the request it describes.
 
 const ALWAYS_REDACTED = /authorization|cookie|signature|secret|token|password|api[-_]?key|credential/i;
+// Payment card data must never reach logs (PCI DSS). Matched as a word of the key, so
+// `cardNumber` and `card_cvc` are redacted while `discarded` and `panel` are not.
+const CARD_WORDS = new Set(['card', 'cvc', 'cvv', 'pan', 'iban']);
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export function createLogger({ base = {}, redactFields = [], write = defaultWrite, level = 'info' } = {}) {
   const personalFields = new Set(redactFields.map((field) => field.toLowerCase()));
+  // Log keys repeat on every request: decide once per key whether it is sensitive.
+  const verdicts = new Map();
+  const isSensitive = (key) => {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = isSensitiveKey(key, personalFields);
+      if (verdicts.size < 1000) verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
   const threshold = LEVELS[level] ?? LEVELS.info;
 
-  function emit(entryLevel, message, fields = {}) {
-    if (LEVELS[entryLevel] < threshold) return;
-    const entry = { timestamp: new Date().toISOString(), level: entryLevel, message, ...base, ...fields };
-    write(JSON.stringify(redact(entry, personalFields)));
+  function loggerWith(context) {
+    function emit(entryLevel, message, fields = {}) {
+      if (LEVELS[entryLevel] < threshold) return;
+      const entry = { timestamp: new Date().toISOString(), level: entryLevel, message, ...context, ...fields };
+      write(JSON.stringify(redactWith(entry, isSensitive, 0)));
+    }
+    return {
+      debug: (message, fields) => emit('debug', message, fields),
+      info: (message, fields) => emit('info', message, fields),
+      warn: (message, fields) => emit('warn', message, fields),
+      error: (message, fields) => emit('error', message, fields),
+      child: (fields) => loggerWith({ ...context, ...fields }),
+    };
   }
-
-  return {
-    debug: (message, fields) => emit('debug', message, fields),
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
-    child: (fields) => createLogger({ base: { ...base, ...fields }, redactFields, write, level }),
-  };
+  return loggerWith(base);
 }
 
-/** Errors are logged by name and message; the stack stays out of responses but helps here. */
-export function describeError(error) {
-  if (!(error instanceof Error)) return { name: 'NonError', message: String(error) };
-  return { name: error.name, message: error.message, stack: error.stack };
+/**
+ * How an error appears in a log line. Its name is written as `type`, because `name` is a
+ * personal-data field that would be redacted. Stacks are for unexpected errors only:
+ * they never reach responses, but they help here.
+ */
+export function describeError(error, { withStack = false } = {}) {
+  if (!(error instanceof Error)) return { type: 'NonError', message: String(error) };
+  return { type: error.name, message: error.message, ...(withStack ? { stack: error.stack } : {}) };
 }
 
-export function redact(value, personalFields = new Set(), depth = 0) {
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, personalFields, depth + 1));
+/** A copy of `value` with sensitive keys' values replaced by "[REDACTED]". */
+export function redact(value, personalFields = new Set()) {
+  return redactWith(value, (key) => isSensitiveKey(key, personalFields), 0);
+}
+
+export function isSensitiveKey(key, personalFields = new Set()) {
+  if (ALWAYS_REDACTED.test(key) || personalFields.has(key.toLowerCase())) return true;
+  return wordsOf(key).some((word) => CARD_WORDS.has(word));
+}
+
+/** "cardNumber" → ["card", "number"]; "card_cvc" → ["card", "cvc"]. */
+function wordsOf(key) {
+  return key
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z\d]+/);
+}
+
+const MAX_DEPTH = 8;
+
+function redactWith(value, isSensitive, depth) {
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than anything a log field needs: dropped rather than written unchecked.
+  if (depth > MAX_DEPTH) return '[TRUNCATED]';
+  if (typeof value.toJSON === 'function') return redactWith(value.toJSON(), isSensitive, depth + 1);
+  if (Array.isArray(value)) return value.map((item) => redactWith(item, isSensitive, depth + 1));
   const copy = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const sensitive = ALWAYS_REDACTED.test(key) || personalFields.has(key.toLowerCase());
-    copy[key] = sensitive ? '[REDACTED]' : redact(inner, personalFields, depth + 1);
+  for (const key of Object.keys(value)) {
+    copy[key] = isSensitive(key) ? '[REDACTED]' : redactWith(value[key], isSensitive, depth + 1);
   }
   return copy;
 }
-
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 };
 
 function defaultWrite(line) {
   console.log(line);

@@ -1,0 +1,161 @@
+// Cold start of the generated Lambda handler against the same job written with Powertools
+// for AWS Lambda (bench/powertools/handler.mjs), each in fresh `node` processes
+// (bench/cold_child.mjs), alternating ours / Powertools / an empty module, so that machine
+// noise hits all of them alike.
+//
+//   node bench/cold_start.mjs <rendered-default-project> <bench/powertools> [samples]
+//
+// Two measurements per handler:
+//   import          `await import(handler)`. The generated store loads the AWS SDK lazily
+//                   on the first request, so this one alone flatters the generated handler.
+//   first_request   import + the first POST /orders answered 202, both handlers pointed at
+//                   one dynalite (a DynamoDB emulator) started here, each with its own table.
+// Two floors, imported the same way: an empty module (Node's own cost of an import) and
+// `@aws-sdk/client-dynamodb` alone (the part both handlers load before their first answer).
+// Prints one JSON object (milliseconds; median, min, max and every sample).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const project = resolve(process.argv[2] ?? 'demo-project');
+const powertools = resolve(process.argv[3] ?? 'bench/powertools');
+const samples = Number(process.argv[4] ?? 15);
+const child = new URL('./cold_child.mjs', import.meta.url);
+
+const TABLES = { ours: 'orders-idempotency', powertools: 'powertools-idempotency' };
+const requireFromProject = createRequire(join(project, 'package.json'));
+const { default: dynalite } = await import(pathToFileURL(requireFromProject.resolve('dynalite')).href);
+const dynamodb = await import(pathToFileURL(requireFromProject.resolve('@aws-sdk/client-dynamodb')).href);
+
+async function startDynalite() {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return server;
+}
+
+const server = await startDynalite();
+const awsEnv = {
+  AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${server.address().port}`,
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_LAMBDA_FUNCTION_NAME: 'orders-api',
+};
+const client = new dynamodb.DynamoDBClient({ endpoint: awsEnv.AWS_ENDPOINT_URL_DYNAMODB, region: awsEnv.AWS_REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+
+async function createTable(name, keyAttribute) {
+  await client.send(
+    new dynamodb.CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: keyAttribute, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: keyAttribute, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+async function countItems(name) {
+  const { Count } = await client.send(new dynamodb.ScanCommand({ TableName: name, Select: 'COUNT' }));
+  return Count;
+}
+
+await createTable(TABLES.ours, 'pk'); // IdempotencyTable in the generated template.yaml
+await createTable(TABLES.powertools, 'id'); // DynamoDBPersistenceLayer's default key attribute
+
+const scratch = mkdtempSync(join(tmpdir(), 'cold-start-'));
+writeFileSync(join(scratch, 'empty.mjs'), 'export {};\n');
+// Inside the project, so that the SDK resolves from its node_modules as the store's does.
+const sdkOnly = join(project, '.bench-sdk-import.mjs');
+writeFileSync(sdkOnly, "import '@aws-sdk/client-dynamodb';\n");
+
+const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
+const contenders = {
+  ours: { module: join(project, 'src', 'handler.mjs'), env: { IDEMPOTENCY_STORE: 'dynamodb', IDEMPOTENCY_TABLE: TABLES.ours } },
+  powertools: { module: join(powertools, 'handler.mjs'), env: { IDEMPOTENCY_TABLE: TABLES.powertools, POWERTOOLS_SERVICE_NAME: 'orders-api' } },
+  empty: { module: join(scratch, 'empty.mjs'), env: {} },
+  sdk: { module: sdkOnly, env: {} },
+};
+
+const fixture = JSON.parse(readFileSync(join(project, 'events', 'post-order.json'), 'utf8'));
+let sequence = 0;
+function freshEvent() {
+  sequence += 1;
+  const key = `cold-${process.pid}-${sequence}`;
+  return { ...fixture, headers: { ...fixture.headers, 'idempotency-key': key }, requestContext: { ...fixture.requestContext, requestId: key } };
+}
+
+function runChild(name, mode) {
+  const { module, env } = contenders[name];
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const running = spawn(process.execPath, [child.pathname, pathToFileURL(module).href, mode], {
+      env: { ...inherited, ...awsEnv, ...env, BENCH_EVENT: mode === 'first_request' ? JSON.stringify(freshEvent()) : '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    running.stdout.on('data', (chunk) => (stdout += chunk));
+    running.stderr.on('data', (chunk) => (stderr += chunk));
+    running.on('error', fail);
+    running.on('close', (code) => {
+      const line = stdout.split('\n').find((text) => text.startsWith('BENCH '));
+      if (code !== 0 || !line) return fail(new Error(`${name} ${mode} exited ${code}\n${stdout}\n${stderr}`));
+      const result = JSON.parse(line.slice('BENCH '.length));
+      if (mode === 'first_request' && result.status !== 202) {
+        return fail(new Error(`${name} answered ${result.status}, not 202\n${stdout}\n${stderr}`));
+      }
+      done({ ...result, wallMs: performance.now() - started });
+    });
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const summary = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), samples: values });
+
+const plan = [
+  ['import', ['ours', 'powertools', 'empty', 'sdk']],
+  ['first_request', ['ours', 'powertools']],
+];
+const results = { import: {}, first_request: {} };
+try {
+  for (const [mode, names] of plan) {
+    for (const name of names) {
+      await runChild(name, mode); // warm-up: file system cache, compile cache
+      results[mode][name] = [];
+    }
+  }
+  for (let round = 0; round < samples; round += 1) {
+    for (const [mode, names] of plan) {
+      for (let offset = 0; offset < names.length; offset += 1) {
+        const name = names[(round + offset) % names.length];
+        results[mode][name].push(await runChild(name, mode));
+      }
+    }
+  }
+  const pick = (runs, read) => summary(runs.map(read));
+  console.log(
+    JSON.stringify({
+      samples,
+      importMs: Object.fromEntries(Object.entries(results.import).map(([name, runs]) => [name, pick(runs, (run) => run.importMs)])),
+      importPlusFirstRequestMs: Object.fromEntries(
+        Object.entries(results.first_request).map(([name, runs]) => [name, pick(runs, (run) => run.importMs + run.requestMs)]),
+      ),
+      firstRequestOnlyMs: Object.fromEntries(Object.entries(results.first_request).map(([name, runs]) => [name, pick(runs, (run) => run.requestMs)])),
+      nodeBootMs: pick([...results.import.empty], (run) => run.bootMs),
+      processWallMs: Object.fromEntries(Object.entries(results.first_request).map(([name, runs]) => [name, pick(runs, (run) => run.wallMs)])),
+      itemsWritten: { ours: await countItems(TABLES.ours), powertools: await countItems(TABLES.powertools) },
+    }),
+  );
+} finally {
+  client.destroy();
+  await new Promise((done) => server.close(done));
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(sdkOnly, { force: true });
+}
