@@ -14,9 +14,29 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from copier_template_extensions import ContextHook
+
+
+def _sibling_module(name: str) -> ModuleType:
+    """A module next to this file. Copier loads this hook by file path, so the
+    template's folder is not on sys.path and a plain import would not find it."""
+    full_name = f"copier_serverless_hooks.{name}"
+    if full_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(full_name, Path(__file__).with_name(f"{name}.py"))
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[full_name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[full_name]
+
+
+claude_policy = _sibling_module("claude_policy")
 
 HTTP_SOURCES = frozenset({"http_api", "function_url", "fetch"})
 EVENT_SOURCES = frozenset({"s3", "sqs", "eventbridge", "queue", "r2_notification", "cron"})
@@ -72,73 +92,6 @@ CHECKLIST_ROWS: tuple[tuple[str, str], ...] = (
     ("cleanup", "Cleanup"),
 )
 
-#: Commands Claude may run without asking: tests, local invoke, the checklist.
-ALLOW_COMMON: tuple[str, ...] = (
-    "Bash(npm test)",
-    "Bash(npm test *)",
-    "Bash(npm run test:*)",
-    "Bash(npm run invoke *)",
-    "Bash(npm run check)",
-    "Bash(node scripts/check.mjs *)",
-    "Bash(git status)",
-    "Bash(git diff *)",
-    "Bash(git log *)",
-)
-ALLOW_LAMBDA: tuple[str, ...] = ("Bash(node scripts/invoke.mjs *)", "Bash(npm run validate)", "Bash(cfn-lint *)", "Bash(sam validate *)")
-ALLOW_WORKERS: tuple[str, ...] = ("Bash(npm run dev)", "Bash(npx wrangler deploy --dry-run *)", "Bash(npx wrangler types *)")
-
-#: Every deploy or cloud mutation waits for a person's yes.
-ASK_LAMBDA: tuple[str, ...] = (
-    "Bash(npm run deploy*)",
-    "Bash(sam deploy *)",
-    "Bash(sam sync *)",
-    "Bash(sam delete *)",
-    "Bash(aws lambda update-function-code *)",
-    "Bash(aws lambda update-function-configuration *)",
-    "Bash(aws lambda publish-version *)",
-    "Bash(aws lambda add-permission *)",
-    "Bash(aws lambda create-function-url-config *)",
-    "Bash(aws cloudformation deploy *)",
-    "Bash(aws cloudformation delete-stack *)",
-    "Bash(aws dynamodb delete-table *)",
-    "Bash(aws logs delete-log-group *)",
-    "Bash(aws secretsmanager *)",
-    "Bash(aws ssm put-parameter *)",
-    "Bash(aws s3 rm *)",
-    "Bash(aws sqs purge-queue *)",
-)
-ASK_WORKERS: tuple[str, ...] = tuple(
-    f"Bash({prefix}wrangler {action} *)"
-    for action in (
-        "deploy",
-        "versions deploy",
-        "secret put",
-        "secret delete",
-        "delete",
-        "d1 execute",
-        "d1 migrations apply",
-        "d1 delete",
-        "kv key put",
-        "kv namespace delete",
-        "r2 bucket delete",
-        "queues delete",
-    )
-    for prefix in ("", "npx ")
-) + ("Bash(npm run deploy*)",)
-
-#: Never: local secret files, cloud credentials, IAM changes.
-DENY_COMMON: tuple[str, ...] = (
-    "Read(./.env*)",
-    "Read(./**/.env*)",
-    "Read(./.dev.vars*)",
-    "Read(./**/.dev.vars*)",
-    "Read(~/.aws/**)",
-    "Read(~/.cloudflare/**)",
-    "Read(~/.wrangler/**)",
-    "Bash(aws iam *)",
-)
-
-
 EVENT_SOURCE_LABELS = {
     "http_api": "API Gateway HTTP API",
     "function_url": "Lambda function URL",
@@ -159,15 +112,16 @@ STORE_LABELS = {
 
 
 def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> dict[str, Any]:
-    """Checklist rows, permission lists and the exact deploy/delete commands for this repo."""
+    """Checklist rows, the Claude Code policy (hooks/claude_policy.py) and the exact deploy/delete commands."""
     region = answers.get("aws_region", "eu-west-1")
     is_lambda = platform == "lambda"
     stack_name = f"{slug}-dev"
     return {
         "checklist_rows": [{"id": row_id, "title": title} for row_id, title in CHECKLIST_ROWS],
-        "permission_allow": list(ALLOW_COMMON + (ALLOW_LAMBDA if is_lambda else ALLOW_WORKERS)),
-        "permission_ask": list(ASK_LAMBDA if is_lambda else ASK_WORKERS),
-        "permission_deny": list(DENY_COMMON),
+        "permissions": claude_policy.permission_lists(platform),
+        "sandbox_settings": claude_policy.sandbox_settings(),
+        "guard_policy": claude_policy.guard_policy(),
+        "headless_review_tools": claude_policy.headless_review_tools(),
         "stack_name": stack_name,
         "deploy_command": "npm run deploy:dev" if is_lambda else "npm run deploy",
         "stack_delete_command": f"sam delete --stack-name {stack_name} --region {region}" if is_lambda else f"npx wrangler delete --name {slug}",

@@ -2,7 +2,9 @@
 // Prints one line per check, ✓ (passes), ✗ (fails) or – (could not be checked here),
 // each with its reason, and exits 1 when any check fails. The Claude Code guard hook
 // runs it before every deploy command. `--skip-tests` leaves out `npm test` (CI runs
-// the tests in the step before).
+// the tests in the step before). `--fail-fast` (the guard's) runs the cheap checks
+// first and stops at the first failure, so a blocked deploy is told at once instead
+// of after the whole test suite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { findSecrets, isKeyFile, isLocalSecretFile } from './lib/secret-patterns
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const skipTests = process.argv.includes('--skip-tests');
+const failFast = process.argv.includes('--fail-fast');
 const isWindows = process.platform === 'win32';
 const platform = existsSync(path.join(root, 'template.yaml')) ? 'lambda' : 'workers';
 const answers = readAnswers(path.join(root, '.copier-answers.yml'));
@@ -22,14 +25,14 @@ const pass = (row, reason) => rows.push({ mark: '✓', row, reason });
 const fail = (row, reason) => rows.push({ mark: '✗', row, reason });
 const unchecked = (row, reason) => rows.push({ mark: '–', row, reason });
 
-// In the order of the DEPLOY_CHECKLIST.md rows they belong to.
-checkOwner();
-checkRuntimePinned();
-checkConfigValidates();
-checkTests();
-checkNoSecrets();
-checkRetention();
-checkPublicUntil();
+// In the order of the DEPLOY_CHECKLIST.md rows they belong to; cheapest first with --fail-fast.
+const checks = failFast
+  ? [checkOwner, checkRuntimePinned, checkPublicUntil, checkRetention, checkNoSecrets, checkConfigValidates, checkTests]
+  : [checkOwner, checkRuntimePinned, checkConfigValidates, checkTests, checkNoSecrets, checkRetention, checkPublicUntil];
+for (const check of checks) {
+  check();
+  if (failFast && rows.some((row) => row.mark === '✗')) break;
+}
 
 console.log(`Deploy checklist, machine-checkable rows (${answers.project_slug ?? path.basename(root)}, ${platform}):`);
 for (const { mark, row, reason } of rows) console.log(`${mark} ${row} — ${reason}`);

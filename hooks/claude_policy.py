@@ -1,0 +1,305 @@
+"""The Claude Code policy of a generated repo, as data, in one place.
+
+One table of mutating cloud commands (``CLOUD_MUTATIONS``) generates both the
+guard hook's matcher (rendered into ``.claude/hooks/guard-policy.json``) and the
+``ask``/``deny`` rules of ``.claude/settings.json``, so the two cannot drift. The
+files that make up the deploy gate (``GATE_FILES``) are denied to Claude's edit
+tools in settings, refused by the guard for Bash writes, and write-protected in the
+sandbox. The credential locations (``CREDENTIAL_DIRS``) feed the Read deny rules,
+the sandbox's read denials and the guard's refusal to copy or print them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CloudMutation:
+    """A command that changes what runs in the cloud, or the cloud account itself.
+
+    ``words`` follow the program, past its global options. A word ending in ``*``
+    matches by prefix (``update-*``); ``*`` alone matches any subcommand.
+    """
+
+    program: str
+    words: tuple[str, ...]
+    #: Settings decision: "ask" (a person confirms) or "deny" (never through Claude).
+    decision: str = "ask"
+    #: A flag that makes the command a local build only (`wrangler deploy --dry-run`).
+    dry_run_flag: str = ""
+    #: Only a mutation with this flag (`wrangler d1 execute --remote`; local is the default).
+    only_with_flag: str = ""
+
+
+def _family(program: str, *commands: str, **options: str) -> tuple[CloudMutation, ...]:
+    return tuple(CloudMutation(program, tuple(command.split()), **options) for command in commands)
+
+
+CLOUD_MUTATIONS: tuple[CloudMutation, ...] = (
+    *_family("sam", "deploy", "sync", "delete"),
+    *_family("wrangler", "deploy", "publish", "versions upload", dry_run_flag="--dry-run"),
+    *_family(
+        "wrangler",
+        "versions deploy",
+        "versions secret put",
+        "versions secret delete",
+        "versions secret bulk",
+        "rollback",
+        "triggers deploy",
+        "secret put",
+        "secret delete",
+        "secret bulk",
+        "delete",
+        "pages deploy",
+        "d1 create",
+        "d1 delete",
+        "kv namespace create",
+        "kv namespace delete",
+        "kv key put",
+        "kv key delete",
+        "kv bulk put",
+        "kv bulk delete",
+        "r2 bucket create",
+        "r2 bucket delete",
+        "r2 object put",
+        "r2 object delete",
+        "queues create",
+        "queues delete",
+    ),
+    *_family("wrangler", "d1 execute", "d1 migrations apply", only_with_flag="--remote"),
+    *_family(
+        "aws",
+        "lambda update-*",
+        "lambda publish-*",
+        "lambda create-*",
+        "lambda delete-*",
+        "lambda put-*",
+        "lambda add-*",
+        "lambda remove-*",
+        "cloudformation deploy",
+        "cloudformation create-*",
+        "cloudformation update-*",
+        "cloudformation delete-*",
+        "cloudformation execute-*",
+        "cloudformation rollback-stack",
+        "cloudformation cancel-update-stack",
+        "cloudformation continue-update-rollback",
+        "cloudformation set-stack-policy",
+        "apigatewayv2 create-*",
+        "apigatewayv2 update-*",
+        "apigatewayv2 delete-*",
+        "apigatewayv2 import-api",
+        "apigatewayv2 reimport-api",
+        "apigateway create-*",
+        "apigateway update-*",
+        "apigateway delete-*",
+        "apigateway put-*",
+        "dynamodb delete-*",
+        "dynamodb create-table",
+        "dynamodb update-*",
+        "s3 rm",
+        "s3 rb",
+        "s3 mv",
+        "s3 sync",
+        "s3api delete-*",
+        "s3api put-*",
+        "s3api create-bucket",
+        "secretsmanager put-*",
+        "secretsmanager update-*",
+        "secretsmanager delete-*",
+        "secretsmanager create-*",
+        "secretsmanager restore-*",
+        "secretsmanager rotate-*",
+        "ssm put-parameter",
+        "ssm delete-parameter*",
+        "logs delete-*",
+        "logs put-retention-policy",
+        "sqs purge-queue",
+        "sqs delete-queue",
+        "sqs create-queue",
+        "sqs set-queue-attributes",
+        "events put-*",
+        "events delete-*",
+        "events remove-*",
+        "events disable-rule",
+        "cloudwatch delete-alarms",
+        "cloudwatch disable-alarm-actions",
+    ),
+    *_family("aws", "iam *", decision="deny"),
+    *_family("cdk", "deploy", "destroy", "watch", "bootstrap", "import", "rollback"),
+    *_family("serverless", "deploy", "remove", "rollback"),
+    *_family("sls", "deploy", "remove", "rollback"),
+    *_family("terraform", "apply", "destroy", "import"),
+    *_family("tofu", "apply", "destroy", "import"),
+)
+
+#: Global options that take a value, per program, so the guard finds the subcommand
+#: behind them (`aws --profile p --region r lambda …`, `wrangler --env x deploy`).
+#: Unknown options are read both ways (with and without a value), so a missing entry
+#: here costs a false alarm at worst, never a missed deploy.
+GLOBAL_VALUE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "aws": ("--profile", "--region", "--output", "--endpoint-url", "--query", "--color", "--ca-bundle", "--cli-read-timeout", "--cli-connect-timeout", "--cli-binary-format"),
+    "wrangler": ("--env", "-e", "--config", "-c", "--cwd", "--env-file"),
+    "cdk": ("--app", "-a", "--context", "-c", "--profile", "--output", "-o", "--role-arn", "-r", "--plugin", "-p", "--ca-bundle-path"),
+    "serverless": ("--stage", "-s", "--region", "-r", "--config", "-c", "--aws-profile", "--param"),
+    "sls": ("--stage", "-s", "--region", "-r", "--config", "-c", "--aws-profile", "--param"),
+}
+
+#: Programs that run through npx & co. also get `npx <program> …` ask rules.
+NODE_CLIS = frozenset({"wrangler", "cdk", "serverless", "sls"})
+
+#: Reading a secret is no deployment, but a person still says yes (settings only).
+ASK_SECRET_READS: tuple[str, ...] = ("Bash(aws secretsmanager get-secret-value *)", "Bash(aws ssm get-parameter *)", "Bash(aws ssm get-parameters *)")
+
+#: The deploy gate: the settings, the guard, the checklist and its library, the git
+#: hooks. Claude's edit tools are denied them, the guard refuses Bash writes onto
+#: them, and the sandbox write-protects them. Skills, agents, commands and rules
+#: under .claude stay editable: owners ask Claude to add them.
+GATE_FILES: tuple[str, ...] = (
+    ".claude/settings.json",
+    ".claude/settings.local.json",
+    ".claude/settings*.json",
+    ".claude/hooks/**",
+    "scripts/check.mjs",
+    "scripts/check-conflict-markers.mjs",
+    "scripts/lib/**",
+    ".githooks/**",
+)
+
+#: Where the AWS CLI and Wrangler keep credentials (Wrangler: the XDG config folder on
+#: Linux, Preferences on macOS, and the legacy ~/.wrangler).
+CREDENTIAL_DIRS: tuple[str, ...] = ("~/.aws", "~/.config/.wrangler", "~/Library/Preferences/.wrangler", "~/.wrangler")
+CREDENTIAL_FILES: tuple[str, ...] = (
+    "~/.aws/credentials",
+    "~/.aws/config",
+    "~/.config/.wrangler/config/default.toml",
+    "~/Library/Preferences/.wrangler/config/default.toml",
+    "~/.wrangler/config/default.toml",
+)
+#: Deploy credentials kept out of sandboxed commands' environment.
+CREDENTIAL_ENV_VARS: tuple[str, ...] = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "CLOUDFLARE_API_TOKEN",
+    "CLOUDFLARE_API_KEY",
+    "CF_API_TOKEN",
+    "CF_API_KEY",
+)
+#: Local secret files. The Read deny rules take no exceptions (deny wins), so the
+#: Read tool cannot open the .example files either; sandboxed Bash can (allowRead).
+LOCAL_SECRET_GLOBS: tuple[str, ...] = (".env", ".env.*", ".dev.vars", ".dev.vars.*")
+LOCAL_SECRET_EXAMPLES: tuple[str, ...] = (".env.example", ".dev.vars.example")
+#: Network for sandboxed commands: the package registry and this machine.
+SANDBOX_ALLOWED_DOMAINS: tuple[str, ...] = ("registry.npmjs.org", "localhost", "127.0.0.1")
+
+#: git reads that cannot write files (`--output=`) or read outside the repo (`--no-index`).
+SAFE_GIT_READS: tuple[str, ...] = (
+    "git status",
+    "git diff",
+    "git diff --stat",
+    "git diff --cached",
+    "git diff --staged",
+    "git diff HEAD",
+    "git log",
+    "git log --oneline",
+    "git log --stat",
+)
+
+#: Commands Claude may run without asking: tests, local invoke, the checklist.
+ALLOW_COMMON: tuple[str, ...] = (
+    "Bash(npm test)",
+    "Bash(npm test *)",
+    "Bash(npm run test:*)",
+    "Bash(npm run invoke *)",
+    "Bash(npm run check)",
+    "Bash(node scripts/check.mjs *)",
+    "Bash(npm run validate)",
+    *(f"Bash({command})" for command in SAFE_GIT_READS),
+)
+ALLOW_LAMBDA: tuple[str, ...] = ("Bash(node scripts/invoke.mjs *)", "Bash(cfn-lint *)", "Bash(sam validate *)")
+ALLOW_WORKERS: tuple[str, ...] = ("Bash(npm run dev)", "Bash(npx wrangler types *)")
+
+
+def mutation_rule(mutation: CloudMutation, prefix: str = "") -> str:
+    """The settings rule of one table row: `Bash(sam deploy *)`, `Bash(aws lambda update-*)`."""
+    words = " ".join(mutation.words)
+    tail = "" if words.endswith("*") else " *"
+    return f"Bash({prefix}{mutation.program} {words}{tail})"
+
+
+def mutation_rules(decision: str) -> list[str]:
+    rules: list[str] = []
+    for mutation in CLOUD_MUTATIONS:
+        if mutation.decision != decision:
+            continue
+        prefixes = ("", "npx ") if mutation.program in NODE_CLIS else ("",)
+        rules.extend(mutation_rule(mutation, prefix) for prefix in prefixes)
+    return list(dict.fromkeys(rules))
+
+
+def gate_edit_rules() -> list[str]:
+    """Edit rules cover every built-in tool that edits files (Edit, Write, MultiEdit, NotebookEdit)."""
+    return [f"Edit(./{path})" for path in GATE_FILES]
+
+
+def permission_lists(platform: str) -> dict[str, list[str]]:
+    allow = ALLOW_COMMON + (ALLOW_LAMBDA if platform == "lambda" else ALLOW_WORKERS)
+    ask = [*mutation_rules("ask"), "Bash(npm run deploy*)", *ASK_SECRET_READS]
+    deny = [
+        *(f"Read(./{glob})" for glob in LOCAL_SECRET_GLOBS),
+        *(f"Read(./**/{glob})" for glob in LOCAL_SECRET_GLOBS),
+        *(f"Read({directory}/**)" for directory in CREDENTIAL_DIRS),
+        *gate_edit_rules(),
+        *mutation_rules("deny"),
+    ]
+    return {"allow": list(allow), "ask": ask, "deny": deny}
+
+
+def sandbox_settings() -> dict[str, Any]:
+    """Claude Code's `sandbox` block: the boundary that does not depend on spelling."""
+    secret_paths = [f"./{glob}" for glob in LOCAL_SECRET_GLOBS]
+    return {
+        "enabled": True,
+        # Where the OS sandbox cannot start, Claude Code warns and runs Bash unsandboxed
+        # (README: "Where the sandbox works"); owners who prefer a refusal set this in
+        # their .claude/settings.local.json.
+        "failIfUnavailable": False,
+        # Claude cannot ask to leave the sandbox; deploys run in a person's own shell.
+        "allowUnsandboxedCommands": False,
+        # Sandboxed commands still go through the allow/ask/deny rules above.
+        "autoAllowBashIfSandboxed": False,
+        "filesystem": {
+            "denyRead": [*CREDENTIAL_DIRS, *secret_paths],
+            "allowRead": [f"./{name}" for name in LOCAL_SECRET_EXAMPLES],
+            "denyWrite": [f"./{path.removesuffix('/**')}" for path in GATE_FILES if "*" not in path.removesuffix("/**")],
+        },
+        "network": {"allowedDomains": list(SANDBOX_ALLOWED_DOMAINS), "allowLocalBinding": True},
+        "credentials": {
+            "files": [{"path": path, "mode": "deny"} for path in CREDENTIAL_FILES],
+            "envVars": [{"name": name, "mode": "deny"} for name in CREDENTIAL_ENV_VARS],
+        },
+    }
+
+
+def guard_policy() -> dict[str, Any]:
+    """The data `.claude/hooks/guard.mjs` reads (rendered as guard-policy.json)."""
+    return {
+        "mutations": [{key: value for key, value in asdict(mutation).items() if value or key in {"program", "words"}} for mutation in CLOUD_MUTATIONS],
+        "globalValueOptions": GLOBAL_VALUE_OPTIONS,
+        "gateFiles": list(GATE_FILES),
+        "credentialDirs": list(CREDENTIAL_DIRS),
+    }
+
+
+def headless_review_tools() -> str:
+    """`--allowedTools` of `npm run claude:review`: read-only tools and the safe git reads."""
+    return ",".join(["Read", "Grep", "Glob", *(f"Bash({command})" for command in SAFE_GIT_READS)])
