@@ -106,11 +106,18 @@ def front_matter(path: Path) -> tuple[dict[str, Any], str, str]:
     return data, match.group(1), match.group(2)
 
 
+def hook_command(project: Path) -> str:
+    """The PreToolUse command exactly as the project's .claude/settings.json names it."""
+    settings = json.loads((project / ".claude" / "settings.json").read_text())
+    return settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+
+
 def run_hook(project: Path, payload: dict[str, Any] | str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """Pipe one PreToolUse hook input into the project's guard hook, as Claude Code does."""
+    """Pipe one PreToolUse hook input into the guard the way Claude Code does: the
+    settings' command through a shell, CLAUDE_PROJECT_DIR set, the JSON on stdin."""
     stdin = payload if isinstance(payload, str) else json.dumps(payload)
     return subprocess.run(
-        ["node", str(project / ".claude" / "hooks" / "guard.mjs")],
+        ["sh", "-c", hook_command(project)],
         input=stdin,
         capture_output=True,
         text=True,
@@ -118,6 +125,34 @@ def run_hook(project: Path, payload: dict[str, Any] | str, timeout: int = 300) -
         env={**os.environ, "PATH": TOOLS_PATH, "CLAUDE_PROJECT_DIR": str(project)},
         timeout=timeout,
     )
+
+
+def asks_a_person(result: subprocess.CompletedProcess[str]) -> bool:
+    """Exit 0 with PreToolUse JSON that makes Claude Code ask for confirmation."""
+    if result.returncode != 0 or not result.stdout.strip():
+        return False
+    output = json.loads(result.stdout)["hookSpecificOutput"]
+    return output["hookEventName"] == "PreToolUse" and output["permissionDecision"] == "ask" and bool(output["permissionDecisionReason"])
+
+
+def with_guard_parser(project: Path) -> Path:
+    """Give ``project`` a node_modules holding only the guard's shell parser (as pinned in
+    its package.json), installed once into the shared cache; the checklist then finds no
+    Wrangler or test tools, as on a machine before the first full install."""
+    from tests.support.node import CACHE_ROOT, install_node_modules
+
+    name = "@vscode/tree-sitter-wasm"
+    version = json.loads((project / "package.json").read_text())["devDependencies"][name]
+    staging = CACHE_ROOT / "guard-parser" / version
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / "package.json").write_text(json.dumps({"private": True, "devDependencies": {name: version}}))
+    if not (staging / "node_modules" / name).is_dir():
+        install_node_modules(staging)
+    target = project / "node_modules"
+    if target.exists():
+        shutil.rmtree(target)
+    subprocess.run(["cp", "-al", str(staging / "node_modules"), str(target)], check=True)
+    return project
 
 
 def hook_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dict[str, Any]:

@@ -232,6 +232,8 @@ export class CommandAnalyzer {
       }
       if (['-e', '--eval', '-p', '--print'].includes(value)) return args[index + 1] && this.programText(args[index + 1], 'node --eval');
       if (value === '--test' || value.startsWith('--test=')) return; // test files are not read (README: what the guard cannot see)
+      const bin = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(value);
+      if (bin) return this.command([binOf(literal(bin[1])), ...args.slice(index + 1)]);
       if (['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '-C', '--conditions', '--input-type', '--title', '--stack-size'].includes(value)) index++;
       else if (!value.startsWith('-')) return this.scriptFile(arg, 'auto');
     }
@@ -454,7 +456,8 @@ export class CommandAnalyzer {
     const text = word.value;
     const sdk = /@aws-sdk\/client-(lambda|cloudformation|iam|api-gateway|apigatewayv2|secrets-manager|ssm|cloudwatch-logs|eventbridge)\b/.test(text) && /\b(Update|Create|Delete|Put|Publish|Add|Remove|Execute)[A-Za-z]*Command\b/.test(text);
     if (sdk || /api\.cloudflare\.com/.test(text)) this.report('mutation', `${shown} calls the ${sdk ? 'AWS' : 'Cloudflare'} API to change the account`);
-    const lines = text.split(/\r?\n/);
+    // Comments say what code does; they do not run.
+    const lines = text.split(/\r?\n/).map((line) => (/^\s*(\/\/|#|\*|\/\*)/.test(line) ? '' : line.replace(/\s\/\/\s.*$/, '')));
     lines.forEach((_, index) => {
       const window = lines.slice(index, index + 3).join('\n');
       const literals = [...lines[index].matchAll(/(['"`])((?:\\.|(?!\1)[^\\\n])*)\1/g)].map((match) => match[2]);
@@ -481,6 +484,7 @@ export class CommandAnalyzer {
   // ------------------------------------------------------- the mutation table --
 
   matchMutation(program, args) {
+    if (args.some((arg) => arg.value === '--help')) return null; // prints the help only
     for (const mutation of this.policy.mutations) {
       if (mutation.program !== program) continue;
       if (!matchesWords(args, mutation.words, this.valueOptions[program] ?? new Set())) continue;

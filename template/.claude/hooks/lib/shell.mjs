@@ -131,7 +131,8 @@ function wordValue(node) {
     }
     case 'concatenation': {
       const parts = kids(node).map(wordValue);
-      if (parts.every((part) => part.value !== null && !part.wild)) return literal(parts.map((part) => part.value).join(''));
+      const braces = /\{[^}]*(,|\.\.)[^}]*\}/.test(node.text);
+      if (!braces && parts.every((part) => part.value !== null && !part.wild)) return literal(parts.map((part) => part.value).join(''));
       return { value: parts.every((part) => part.value !== null) ? parts.map((part) => part.value).join('') : null, shape: parts.map((part) => part.shape).join(''), wild: true };
     }
     default:
