@@ -430,7 +430,7 @@ def package_json_edit(project: Path, name: str, text: str) -> dict:
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
-@pytest.mark.parametrize("name, text", [("test:ship", "sam deploy"), ("postinstall", "npx wrangler deploy"), ("lint", "npm run {deploy}"), ("test:e2e", "$(echo wrangler) deploy")])
+@pytest.mark.parametrize("name, text", [("test:release", "sam deploy"), ("postinstall", "npx wrangler deploy"), ("lint", "npm run {deploy}"), ("test:e2e", "$(echo wrangler) deploy")])
 def test_a_package_json_script_that_deploys_is_checked_like_a_command(failing: dict[str, Path], passing: dict[str, Path], platform: str, name: str, text: str) -> None:
     text = spell(text, platform)
     blocked = run_hook(failing[platform], package_json_edit(failing[platform], name, text), timeout=60)
@@ -451,7 +451,8 @@ AWS_KEY = "AKIA" + "2E0A8F3B244C9986"
 SESSION_KEY = "ASIA" + "5F1C0D9E7B3A2468"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYz9Q2xLrT4kWq"
 SESSION_TOKEN = "IQoJb3JpZ2luX2VjE" + "Hx" * 60
-CLOUDFLARE_TOKEN = "Xk9" + "q2Lm7Vr4Tz8Pw1Hs6Dj3Nf5Bg0Yc2Ue7Ia9Ko4R"
+CLOUDFLARE_TOKEN = "Xk9q" + "2Lm7Vr4Tz8Pw1Hs6Dj3Nf5Bg0Yc2Ue7Ia9Ko"
+assert len(CLOUDFLARE_TOKEN) == 40
 SECRETS = {
     "aws-key-id": ("events/leaked.json", json.dumps({"headers": {"x-aws-key": AWS_KEY}}), "AWS access key id"),
     "aws-session-key-id": ("events/session.json", json.dumps({"AccessKeyId": SESSION_KEY}), "AWS access key id"),
@@ -568,7 +569,8 @@ def test_fake_values_ordinary_edits_and_local_secret_files_pass(passing: dict[st
 def test_the_templates_own_fake_webhook_secrets_pass_without_a_marker(render_root: Path, answer_set: str) -> None:
     """Writing the generated fixtures and local secret helpers back as they are passes."""
     project = with_guard_parser(copy_project(rendered(answer_set, render_root), render_root / f"fake-secrets-{answer_set}"))
-    files = [path for path in [*project.glob("scripts/*.mjs"), *project.glob("events/*.json"), *project.glob("test/**/*.mjs")] if path.is_file()]
+    gate = {"check.mjs", "check-conflict-markers.mjs"}
+    files = [path for path in [*project.glob("scripts/*.mjs"), *project.glob("events/*.json"), *project.glob("test/**/*.mjs")] if path.is_file() and path.name not in gate]
     assert any("webhook" in path.name for path in files)
     for path in files:
         text = path.read_text()
@@ -675,7 +677,7 @@ def test_settings_and_guard_come_from_the_same_table(failing: dict[str, Path], p
     project = failing[platform]
     settings = json.loads((project / ".claude" / "settings.json").read_text())["permissions"]
     policy = json.loads((project / ".claude" / "hooks" / "guard-policy.json").read_text())
-    assert policy == claude_policy.guard_policy()
+    assert policy == json.loads(json.dumps(claude_policy.guard_policy()))
     examples = [example_of(mutation) for mutation in claude_policy.CLOUD_MUTATIONS]
     probe = subprocess.run(["node", "--input-type=module", "-e", GUARD_PROBE], input=json.dumps(examples), capture_output=True, text=True, cwd=project, check=True)
     for mutation, example, kinds in zip(claude_policy.CLOUD_MUTATIONS, examples, json.loads(probe.stdout)):

@@ -231,6 +231,7 @@ export class CommandAnalyzer {
         return name && this.script(this.cwd, name, { prePost: false, extra: args.slice(index + (value === '--run' ? 2 : 1)) });
       }
       if (['-e', '--eval', '-p', '--print'].includes(value)) return args[index + 1] && this.programText(args[index + 1], 'node --eval');
+      if (['-c', '--check', '-v', '--version', '-h', '--help'].includes(value)) return; // checks syntax or prints, runs nothing
       if (value === '--test' || value.startsWith('--test=')) return; // test files are not read (README: what the guard cannot see)
       const bin = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(value);
       if (bin) return this.command([binOf(literal(bin[1])), ...args.slice(index + 1)]);
