@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 import yaml
 
+from hooks import claude_policy
 from tests.support.claude_code import ALL_ANSWER_SETS, CLAUDE_FILES, answers_of, front_matter, rendered
 from tests.support.node import install_node_modules, run
 from tests.support.render import TEMPLATE_ROOT
@@ -29,6 +30,8 @@ ANSWER_SET_NAMES = sorted(ALL_ANSWER_SETS)
 COMMAND_KEYS = {"description", "argument-hint", "allowed-tools", "model", "disable-model-invocation"}
 AGENT_KEYS = {"name", "description", "tools", "model", "color"}
 READ_ONLY_TOOLS = {"Read", "Grep", "Glob"}
+#: git reads with no wildcard: `git diff --output=…` writes and `--no-index` reads any file.
+SAFE_GIT_TOOLS = {f"Bash({command})" for command in claude_policy.SAFE_GIT_READS}
 TYPE_CHECK_PACKAGE = Path(__file__).parent / "claude_settings_types" / "package.json"
 
 
@@ -198,11 +201,12 @@ PERMISSION_RULE = {
     # Tool or Tool(specifier); the legacy prefix form `:*` only at the end.
     "pattern": r"^(Bash\((?:[^():]|:(?!\*)|:\*(?=\)$))+\)|(Read|Edit)\((\./|~/|//|/)[^()\s]+\))$",
 }
+STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True}
 #: The documented settings format, strictly: only the keys this template writes.
 DOCUMENTED_SETTINGS_FORMAT = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["$schema", "permissions", "hooks"],
+    "required": ["$schema", "permissions", "sandbox", "hooks"],
     "properties": {
         "$schema": {"const": "https://json.schemastore.org/claude-code-settings.json"},
         "permissions": {
@@ -210,6 +214,27 @@ DOCUMENTED_SETTINGS_FORMAT = {
             "additionalProperties": False,
             "required": ["allow", "ask", "deny"],
             "properties": {key: {"type": "array", "items": PERMISSION_RULE, "uniqueItems": True, "minItems": 1} for key in ("allow", "ask", "deny")},
+        },
+        "sandbox": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["enabled", "filesystem", "network", "credentials"],
+            "properties": {
+                "enabled": {"const": True},
+                "failIfUnavailable": {"type": "boolean"},
+                "allowUnsandboxedCommands": {"const": False},
+                "autoAllowBashIfSandboxed": {"const": False},
+                "filesystem": {"type": "object", "additionalProperties": False, "properties": {key: STRINGS for key in ("denyRead", "allowRead", "denyWrite")}},
+                "network": {"type": "object", "additionalProperties": False, "properties": {"allowedDomains": STRINGS, "allowLocalBinding": {"type": "boolean"}}},
+                "credentials": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["path", "mode"], "properties": {"path": {"type": "string"}, "mode": {"const": "deny"}}}},
+                        "envVars": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["name", "mode"], "properties": {"name": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]*$"}, "mode": {"const": "deny"}}}},
+                    },
+                },
+            },
         },
         "hooks": {
             "type": "object",
@@ -267,21 +292,56 @@ def test_settings_allow_local_work_ask_for_deploys_and_deny_secrets(project: Pat
     allow, ask, deny = (set(permissions[key]) for key in ("allow", "ask", "deny"))
     assert {"Bash(npm test)", "Bash(npm run invoke *)", "Bash(npm run check)"} <= allow
     if answers_of(project)["platform"] == "lambda":
-        assert {"Bash(sam deploy *)", "Bash(aws lambda update-function-code *)", "Bash(npm run deploy*)"} <= ask
+        assert {"Bash(sam deploy *)", "Bash(aws lambda update-*)", "Bash(aws cloudformation deploy *)", "Bash(npm run deploy*)"} <= ask
     else:
         assert {"Bash(wrangler deploy *)", "Bash(npx wrangler deploy *)", "Bash(wrangler secret put *)", "Bash(npx wrangler secret put *)"} <= ask
-    assert {"Read(./.env*)", "Read(./.dev.vars*)", "Read(~/.aws/**)", "Read(~/.cloudflare/**)", "Bash(aws iam *)"} <= deny
-    assert not any("deploy" in rule or "secret" in rule for rule in allow - {"Bash(npx wrangler deploy --dry-run *)"})
+    assert {"Read(./.env)", "Read(./.env.*)", "Read(./.dev.vars)", "Read(./.dev.vars.*)", "Read(~/.aws/**)", "Bash(aws iam *)"} <= deny
+    # Wrangler keeps its login in these folders; ~/.cloudflare is no Wrangler path.
+    assert {"Read(~/.config/.wrangler/**)", "Read(~/Library/Preferences/.wrangler/**)", "Read(~/.wrangler/**)"} <= deny
+    assert not any(".cloudflare" in rule for rule in deny)
+    # The gate's own files: Edit rules cover Edit, Write, MultiEdit and NotebookEdit.
+    assert {"Edit(./.claude/settings.json)", "Edit(./.claude/settings.local.json)", "Edit(./.claude/hooks/**)", "Edit(./scripts/check.mjs)", "Edit(./scripts/lib/**)", "Edit(./.githooks/**)"} <= deny
+    assert not any(rule.startswith("Edit(./.claude/") and ("agents" in rule or "skills" in rule or "commands" in rule) for rule in deny)
+    # No allow rule a deploy, a secret or a file-writing git form can hide behind.
+    assert not any("deploy" in rule or "secret" in rule for rule in allow)
+    git_rules = [rule for rule in allow if rule.startswith("Bash(git ")]
+    assert git_rules and not any("*" in rule for rule in git_rules), "git diff/log take --output= and --no-index: exact forms only"
+
+
+def test_settings_sandbox_keeps_credentials_and_the_gate_out_of_reach(project: Path) -> None:
+    sandbox = load_settings(project)["sandbox"]
+    assert sandbox["enabled"] is True and sandbox["allowUnsandboxedCommands"] is False and sandbox["autoAllowBashIfSandboxed"] is False
+    filesystem = sandbox["filesystem"]
+    assert {"~/.aws", "~/.config/.wrangler", "~/Library/Preferences/.wrangler", "~/.wrangler", "./.env", "./.env.*", "./.dev.vars", "./.dev.vars.*"} <= set(filesystem["denyRead"])
+    assert set(filesystem["allowRead"]) == {"./.env.example", "./.dev.vars.example"}
+    assert {"./.claude/settings.json", "./.claude/hooks", "./scripts/check.mjs", "./scripts/lib", "./.githooks"} <= set(filesystem["denyWrite"])
+    assert sandbox["network"]["allowedDomains"] == ["registry.npmjs.org", "localhost", "127.0.0.1"]
+    env_vars = {entry["name"] for entry in sandbox["credentials"]["envVars"]}
+    assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "CLOUDFLARE_API_TOKEN"} <= env_vars
+    assert "~/.aws/credentials" in {entry["path"] for entry in sandbox["credentials"]["files"]}
+
+
+def test_generated_readme_says_which_layer_promises_what(project: Path) -> None:
+    readme = (project / "README.md").read_text()
+    section = readme.split("## Claude Code guard rails", 1)[1].split("\n## ", 1)[0]
+    for promise in ("best effort", "parsed", "ask", "deny", "sandbox", "spelling", "cannot see", "Windows", "bubblewrap"):
+        assert promise in section, f"README guard-rails section lacks {promise!r}"
+    claude_md = (project / "CLAUDE.md").read_text()
+    assert "sandbox" in claude_md and "guard" in claude_md
 
 
 def test_documented_format_rejects_malformed_settings() -> None:
     """The strict format check can fail: a typo'd key, a bare string, an unknown hook type."""
-    good = {"$schema": "https://json.schemastore.org/claude-code-settings.json", "permissions": {"allow": ["Bash(npm test)"], "ask": ["Bash(sam deploy *)"], "deny": ["Read(./.env*)"]}, "hooks": {}}
+    sandbox = {"enabled": True, "filesystem": {"denyRead": ["~/.aws"]}, "network": {"allowedDomains": ["registry.npmjs.org"]}, "credentials": {"envVars": [{"name": "AWS_ACCESS_KEY_ID", "mode": "deny"}]}}
+    good = {"$schema": "https://json.schemastore.org/claude-code-settings.json", "permissions": {"allow": ["Bash(npm test)"], "ask": ["Bash(sam deploy *)"], "deny": ["Read(./.env*)"]}, "sandbox": sandbox, "hooks": {}}
     jsonschema.validate(good, DOCUMENTED_SETTINGS_FORMAT)
     for bad in (
         {**good, "permission": good["permissions"]},
         {**good, "permissions": {**good["permissions"], "deny": "Read(./.env*)"}},
         {**good, "permissions": {**good["permissions"], "deny": ["Read(.env)"]}},
+        {**good, "sandbox": {**sandbox, "allowUnsandboxedCommands": True}},
+        {**good, "sandbox": {**sandbox, "credentials": {"envVars": [{"name": "AWS_ACCESS_KEY_ID", "mode": "mask"}]}}},
+        {**good, "sandbox": {**sandbox, "network": {"allowedHosts": ["x"]}}},
         {**good, "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "shell", "command": "$CLAUDE_PROJECT_DIR/x"}]}]}},
     ):
         with pytest.raises(jsonschema.ValidationError):
@@ -333,10 +393,12 @@ def test_schemastore_settings_definitions_reject_invalid_settings(settings_type_
             "permissions-typo": {"permissions": {"allow": ["Bash(npm test)"], "alow": ["Read"]}},
             "rules-not-a-list": {"permissions": {"deny": "Read(./.env*)"}},
             "unknown-hook-type": {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "shell", "command": "x"}]}]}},
+            "sandbox-credential-mode": {"sandbox": {"credentials": {"files": [{"path": "~/.aws", "mode": "mask"}]}}},
+            "sandbox-unknown-key": {"sandbox": {"filesystem": {"denyReads": ["~/.aws"]}}},
         }
     )
     assert result.returncode != 0
-    for line in ("'\"alow\"' does not exist", "Type 'string' is not assignable to type 'string[]'", "Type '\"shell\"' is not assignable"):
+    for line in ("'\"alow\"' does not exist", "Type 'string' is not assignable to type 'string[]'", "Type '\"shell\"' is not assignable", "Type '\"mask\"' is not assignable", "'\"denyReads\"' does not exist"):
         assert line in result.stdout, result.stdout
 
 
@@ -350,7 +412,7 @@ def test_npm_scripts_feed_prompts_to_claude_headless_with_read_only_tools(projec
         script = scripts[name]
         assert script.startswith("claude -p ") and script.endswith(f"< {prompt}")
         allowed = re.search(r'--allowedTools "([^"]+)"', script).group(1).split(",")
-        assert allowed and all(tool in READ_ONLY_TOOLS or re.fullmatch(r"Bash\(git (status|diff:\*|log:\*)\)", tool) for tool in allowed), allowed
+        assert allowed and all(tool in READ_ONLY_TOOLS or tool in SAFE_GIT_TOOLS for tool in allowed), allowed
         disallowed = re.search(r'--disallowedTools "([^"]+)"', script).group(1).split(",")
         assert {"Edit", "Write"} <= set(disallowed)
 
@@ -414,7 +476,7 @@ def test_headless_scripts_pipe_the_prompt_file_into_claude_print_mode(render_roo
     argv = called["argv"]
     assert argv[0] == "-p"
     allowed = argv[argv.index("--allowedTools") + 1].split(",")
-    assert set(allowed) <= READ_ONLY_TOOLS | {"Bash(git status)", "Bash(git diff:*)", "Bash(git log:*)"}
+    assert set(allowed) <= READ_ONLY_TOOLS | SAFE_GIT_TOOLS
     assert {"Edit", "Write"} <= set(argv[argv.index("--disallowedTools") + 1].split(","))
     assert len(argv) == 5, "no stray positional argument after the variadic tool lists"
 
