@@ -490,11 +490,11 @@ def test_a_key_split_over_two_edits_is_caught_on_the_result(passing: dict[str, P
     project = copy_project(passing["lambda"], tmp_path / "project")
     source = project / "src" / "keys.mjs"
     source.write_text(f"export const id = '{AWS_KEY[:12]}';\n")  # the first Edit already landed
-    edit = {"file_path": str(source), "old_string": f"{AWS_KEY[:12]}'", "new_string": f"{AWS_KEY[:12]}{AWS_KEY[12:]}'", "replace_all": False}
-    assert AWS_KEY[12:] and "AKIA" not in edit["new_string"].replace(AWS_KEY, "")
+    edit = {"file_path": str(source), "old_string": "';", "new_string": f"{AWS_KEY[12:]}';", "replace_all": False}
+    assert "AKIA" not in edit["new_string"], "the second Edit alone holds no key"
     result = run_hook(project, hook_input(project, "Edit", edit), timeout=30)
     assert result.returncode == 2 and "AWS access key id" in result.stderr
-    halves = [{"old_string": "export", "new_string": f"// {AWS_KEY[:10]}\nexport"}, {"old_string": AWS_KEY[:10], "new_string": AWS_KEY}]
+    halves = [{"old_string": "export", "new_string": f"// {AWS_KEY[:10]}|\nexport"}, {"old_string": "|", "new_string": AWS_KEY[10:]}]
     source.write_text("export const x = 1;\n")
     result = run_hook(project, hook_input(project, "MultiEdit", {"file_path": str(source), "edits": halves}), timeout=30)
     assert result.returncode == 2 and "AWS access key id" in result.stderr
