@@ -9,8 +9,6 @@ the permission rules decide.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hooks import claude_policy
-from tests.support.claude_code import TOOLS_PATH, asks_a_person, copy_project, hook_input, rendered, run_hook, with_guard_parser
+from tests.support.claude_code import asks_a_person, copy_project, hook_input, rendered, run_hook, with_guard_parser
 from tests.support.node import install_node_modules
 
 pytestmark = pytest.mark.xdist_group("claude_code")
