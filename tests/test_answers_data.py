@@ -100,6 +100,83 @@ REJECTED = {
         {"timeout_s": "60"},
         "Validation error for question 'timeout_s': timeout_s must be at most 30 behind an HTTP API",
     ),
+    # Free text is one line: a newline in owner used to end a YAML comment in template.yaml
+    # and start a key of its own (an injected Role passed cfn-lint).
+    "newline in owner": (
+        {"owner": "ops@acme.test\n      Role: arn:aws:iam::123456789012:role/admin\n      #"},
+        "Validation error for question 'owner': owner must be one line of text without control characters "
+        "(found a newline at character 14)",
+    ),
+    "tab in description": (
+        {"description": "Takes\torders"},
+        "Validation error for question 'description': description must be one line of text without control "
+        "characters (found a tab at character 6)",
+    ),
+    "bidirectional override in project_name": (
+        {"project_name": "Orders \u202eIPA"},
+        "Validation error for question 'project_name': project_name must be one line of text without control "
+        "characters (found U+202E RIGHT-TO-LEFT OVERRIDE at character 8)",
+    ),
+    "line separator in cors_origins": (
+        {"cors_origins": "https://app.example.com\u2028https://evil.example"},
+        "Validation error for question 'cors_origins': cors_origins must be one line of text without control "
+        "characters (found U+2028 LINE SEPARATOR at character 24)",
+    ),
+    "project_name too long": (
+        {"project_name": "N" * 51},
+        "Validation error for question 'project_name': project_name must be at most 50 characters (got 51)",
+    ),
+    "description too long": (
+        {"description": "d" * 201},
+        "Validation error for question 'description': description must be at most 200 characters (got 201)",
+    ),
+    # On Lambda the owner is an AWS tag value (and a SAM CLI tag string in samconfig.toml).
+    "quotes in a Lambda owner": (
+        {"owner": 'Jane "JJ" Doe'},
+        "Validation error for question 'owner': owner becomes an AWS tag value, so it may hold only letters, "
+        "digits, spaces and _ . : / = + - @ (found '\"')",
+    ),
+    "backslash in a Lambda owner": (
+        {"owner": "CORP\\payments"},
+        "Validation error for question 'owner': owner becomes an AWS tag value, so it may hold only letters, "
+        "digits, spaces and _ . : / = + - @ (found '\\')",
+    ),
+    "owner longer than a tag value": (
+        {"owner": "o" * 257},
+        "Validation error for question 'owner': owner must be at most 256 characters (got 257)",
+    ),
+    # `$` in a regex also matches before a trailing newline; the validators match the whole answer.
+    "slug with a trailing newline": (
+        {"project_slug": "orders-api\n"},
+        "Validation error for question 'project_slug': project_slug must be 1-40 characters of a-z, 0-9 "
+        'and single dashes, start with a letter and not end with a dash (got "orders-api\\n")',
+    ),
+    "public_until with a trailing newline": (
+        {"auth": "none", "public_until": "2027-03-31\n"},
+        "Validation error for question 'public_until': public_until is required when auth is none: "
+        'give a review/deletion date written YYYY-MM-DD (got "2027-03-31\\n")',
+    ),
+    "aws_region with a trailing newline": (
+        {"aws_region": "eu-west-1\n"},
+        "Validation error for question 'aws_region': aws_region must look like eu-west-1 (got \"eu-west-1\\n\")",
+    ),
+    "negative reserved_concurrency": (
+        {"reserved_concurrency": "-1"},
+        "Validation error for question 'reserved_concurrency': reserved_concurrency must be between 0 (none reserved) and 10000",
+    ),
+    "reserved_concurrency beyond any account": (
+        {"reserved_concurrency": "10001"},
+        "Validation error for question 'reserved_concurrency': reserved_concurrency must be between 0 (none reserved) and 10000",
+    ),
+    "reserved_concurrency 1 behind an SQS queue": (
+        {"use_case": "queue_consumer", "reserved_concurrency": "1"},
+        "Validation error for question 'reserved_concurrency': reserved_concurrency must be 0 or at least 2 "
+        "with an SQS queue: its event source's MaximumConcurrency cannot be below 2",
+    ),
+    "reserved_concurrency that is no number": (
+        {"reserved_concurrency": "lots"},
+        "invalid literal for int() with base 10: 'lots'",
+    ),
 }
 
 
@@ -113,6 +190,37 @@ def test_data_rejects_impossible_answers_with_a_message(
     last_line = result.stderr.strip().splitlines()[-1]
     assert message in last_line, result.stderr[-2000:]
     assert not any(destination.rglob("*.mjs")), "a rejected answer renders nothing"
+
+
+def test_data_file_with_a_newline_in_owner_is_refused_before_anything_renders(template_repo: Path, tmp_path: Path) -> None:
+    """The injection as a --data-file would carry it: a YAML string with an escaped newline."""
+    answers_file = tmp_path / "answers.yml"
+    answers_file.write_text(
+        'owner: "ops@acme.test\\n      Role: arn:aws:iam::123456789012:role/admin\\n      #"\n'
+        "auth: none\nevent_source: function_url\npublic_until: '2027-03-31'\n"
+    )
+    destination = tmp_path / "project"
+    result = copier_copy(template_repo, destination, "--data-file", str(answers_file))
+    assert result.returncode != 0
+    assert "Validation error for question 'owner': owner must be one line of text" in result.stderr.strip().splitlines()[-1]
+    assert not destination.exists() or not any(destination.iterdir())
+
+
+def test_workers_owner_may_hold_what_no_aws_tag_can(template_repo: Path, tmp_path: Path) -> None:
+    """Workers have no AWS tags, so only the one-line rule applies to their owner."""
+    owner = "Jane \"JJ\" O'Brien \\ CORP"
+    destination = tmp_path / "project"
+    result = copier_copy(template_repo, destination, *data_options({"platform": "workers", "owner": owner}))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert yaml.safe_load((destination / ".copier-answers.yml").read_text())["owner"] == owner
+
+
+def test_reserved_concurrency_is_recorded_for_lambda_only(template_repo: Path, tmp_path: Path) -> None:
+    lambda_project, workers_project = tmp_path / "lambda", tmp_path / "workers"
+    assert copier_copy(template_repo, lambda_project, "--data", "reserved_concurrency=5").returncode == 0
+    assert yaml.safe_load((lambda_project / ".copier-answers.yml").read_text())["reserved_concurrency"] == 5
+    assert copier_copy(template_repo, workers_project, "--data", "platform=workers").returncode == 0
+    assert "reserved_concurrency" not in yaml.safe_load((workers_project / ".copier-answers.yml").read_text())
 
 
 def test_data_file_answers_are_used_and_data_overrides_them(template_repo: Path, tmp_path: Path) -> None:

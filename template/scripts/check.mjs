@@ -174,13 +174,30 @@ function trackedFiles() {
 }
 
 function readAnswers(file) {
-  const values = {};
-  if (!existsSync(file)) return values;
+  const raw = {};
+  if (!existsSync(file)) return raw;
+  let key = null;
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     const match = /^([A-Za-z_][\w-]*):\s*(.*)$/.exec(line);
-    if (match) values[match[1]] = match[2].trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (match) [key, raw[match[1]]] = [match[1], match[2].trim()];
+    // A long value goes on over indented lines; YAML folds each line break into a space.
+    else if (key && /^\s+\S/.test(line)) raw[key] += ` ${line.trim()}`;
+    else key = null;
   }
-  return values;
+  return Object.fromEntries(Object.entries(raw).map(([name, text]) => [name, yamlScalar(text)]));
+}
+
+/** A one-line YAML scalar as Copier writes it: plain, 'single' ('' is one quote) or "double". */
+function yamlScalar(text) {
+  if (/^'.*'$/.test(text)) return text.slice(1, -1).replaceAll("''", "'");
+  if (/^".*"$/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text.slice(1, -1);
+    }
+  }
+  return text;
 }
 
 function readWranglerConfig() {
