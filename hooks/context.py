@@ -204,6 +204,15 @@ def signed_webhook_headers(scheme: str, body: str, event_id: str, timestamp: int
     return {"x-hub-signature-256": f"sha256={digest}", "x-github-delivery": event_id}
 
 
+#: The providers' official signing libraries, which the webhook tests sign deliveries with
+#: (exact versions; devDependencies only). svix 1.x: svix 2 needs Node 22.
+WEBHOOK_SIGNER_PACKAGES = {
+    "standard_webhooks": {"standardwebhooks": "1.1.1", "svix": "1.99.1"},
+    "stripe": {"stripe": "23.1.0"},
+    "github": {"@octokit/webhooks-methods": "6.0.0"},
+}
+
+
 def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str) -> dict[str, Any]:
     """Which Lambda pieces exist for the use case: function URL, queues, bucket, secrets."""
     is_lambda = platform == "lambda"
@@ -213,6 +222,7 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         # Async sources and SQS hand-offs get a dead-letter queue in template.yaml.
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
         "signed_webhook_headers": signed_webhook_headers,
+        "webhook_signer_packages": WEBHOOK_SIGNER_PACKAGES.get(answers.get("signature_scheme", ""), {}),
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
     }
     if is_lambda and event_source == "eventbridge":

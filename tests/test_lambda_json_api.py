@@ -137,7 +137,7 @@ def test_public_endpoint_is_tagged_with_its_review_date(render_project: Callable
 def test_answers_shape_the_generated_config(render_project: Callable[..., Path]) -> None:
     project = render_project(max_body_kb=8, idempotency_ttl_hours=2, timeout_s=7, log_retention_days=14)
     config = (project / "src" / "config.mjs").read_text()
-    assert "8192" in config and "7200" in config and "numberFrom(env.FUNCTION_TIMEOUT_SECONDS, 7)" in config
+    assert "8192" in config and "7200" in config and "'FUNCTION_TIMEOUT_SECONDS', 7," in config
     resources = cfn_template(project)["Resources"]
     assert resources["FunctionLogGroup"]["Properties"]["RetentionInDays"] == 14
     env = resources["Function"]["Properties"]["Environment"]["Variables"]

@@ -208,12 +208,20 @@ export async function expectJsonAnswer(response, { outage = false } = {}) {
     ensure(text === '', '204 with a body');
     return null;
   }
-  ensure(headers.get('content-type') === 'application/json', `content-type ${headers.get('content-type')}`);
+  // Refusals are RFC 9457 problem details; everything else is plain JSON.
+  const contentType = status >= 400 ? 'application/problem+json' : 'application/json';
+  ensure(headers.get('content-type') === contentType, `content-type ${headers.get('content-type')} for ${status}`);
   ensure(/^[A-Za-z0-9._:-]{1,128}$/.test(headers.get('x-correlation-id')), `x-correlation-id ${headers.get('x-correlation-id')}`);
   const body = JSON.parse(text);
   ensure(body !== null && typeof body === 'object' && !Array.isArray(body), `body ${text.slice(0, 200)}`);
-  if (status >= 400) ensure(typeof body.error === 'string', `error answer without an error code: ${text.slice(0, 200)}`);
+  if (status >= 400) expectProblem(body, status, text);
   return body;
+}
+
+/** An RFC 9457 problem detail that keeps the stable code in `error`. */
+export function expectProblem(body, status, text = JSON.stringify(body)) {
+  ensure(body.status === status, `problem status ${body.status} for ${status}`);
+  for (const member of ['type', 'title', 'detail', 'error']) ensure(typeof body[member] === 'string', `problem without ${member}: ${text.slice(0, 200)}`);
 }
 
 /**
