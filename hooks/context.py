@@ -14,9 +14,29 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from copier_template_extensions import ContextHook
+
+
+def _sibling_module(name: str) -> ModuleType:
+    """hooks/<name>.py: Copier loads this file by its path, so a plain import of a sibling fails."""
+    module_name = f"copier_serverless_{name}"
+    if (loaded := sys.modules.get(module_name)) is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).with_name(f"{name}.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+pins = _sibling_module("pins")
 
 HTTP_SOURCES = frozenset({"http_api", "function_url", "fetch"})
 EVENT_SOURCES = frozenset({"s3", "sqs", "eventbridge", "queue", "r2_notification", "cron"})
@@ -39,7 +59,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     is_http = event_source in HTTP_SOURCES and use_case != "edge_redirect"
     auth = answers.get("auth", "") if is_http else ""
-    return {
+    derived = {
         "is_lambda": platform == "lambda",
         "is_workers": platform == "workers",
         "is_http": is_http,
@@ -53,7 +73,28 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
+        "body_limit": BODY_LIMITS.get(platform, BODY_LIMITS["lambda"]),
     }
+    # Versions come last: a pin's `when` reads the answers and the values above.
+    return {**derived, **pins.pins_context({**answers, **derived})}
+
+
+# ---------------------------------------------------------- platform limits --
+# The largest max_body_kb each platform can deliver to the handler, with the reason the
+# questionnaire gives (Lambda quotas; Cloudflare Workers limits, checked 2026-12).
+BODY_LIMITS: dict[str, dict[str, Any]] = {
+    "lambda": {
+        "kib": 6144,
+        "reason": "Lambda's 6 MB limit on a synchronous invocation, which holds the whole event: body, headers and JSON escaping",
+    },
+    "workers": {
+        "kib": 102400,
+        "reason": (
+            "100 MB, the request body limit of Cloudflare's Free and Pro plans; Business and Enterprise allow more, "
+            "but the Worker holds the whole body in its 128 MB of memory"
+        ),
+    },
+}
 
 
 # ------------------------------------------------------ Claude Code and checklist --
