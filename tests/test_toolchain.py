@@ -252,6 +252,16 @@ def test_the_pinned_maximum_is_the_newest_date_the_pinned_workerd_runs(tmp_path:
     assert f'newest date supported by this server binary is "{newest.isoformat()}"' in refused.stdout + refused.stderr
 
 
+@pytest.mark.slow
+def test_an_older_compatibility_date_passes_its_tests_quietly_too(tmp_path: Path) -> None:
+    """Before 2026-08-04 nodejs_compat is off by default: the pinned Vitest must not need it."""
+    project = render(tmp_path / "project", platform="workers", use_case="edge_redirect", compatibility_date="2025-06-01")
+    install_node_modules(project)
+    tests = run(["npm", "test", "--", "--reporter=dot", "--maxWorkers=1"], project, env={"NO_COLOR": "1"})
+    assert re.search(r"Tests\s+(\d+) passed \(\1\)", tests.stdout), tests.stdout[-2000:]
+    assert_quiet(tests.stdout + tests.stderr)
+
+
 # ---------------------------------------------------------------------- Node.js --
 
 
