@@ -2,8 +2,9 @@
 
 Copier renders every file with the answers; this hook adds the values that several
 files need and that would otherwise be repeated as Jinja expressions: which parts of
-the stack exist (HTTP edge, idempotency table, DLQ), resource names, and which
-fixture to show first. Keeping them here gives one typed definition per fact.
+the stack exist (HTTP edge, idempotency table, DLQ), resource names, which fixture to
+show first, each platform's body limit, and the pinned versions (pins.toml, read by
+hooks/pins.py). Keeping them here gives one typed definition per fact.
 
 The hook runs for every Jinja context, including while the questionnaire is still
 being answered, so it must tolerate missing answers.
