@@ -26,6 +26,9 @@ from tests.support.render import TEMPLATE_ROOT, render
 
 PINS = pins.load()
 
+# One worker renders the module's answer sets once.
+pytestmark = pytest.mark.xdist_group("toolchain")
+
 #: Answer sets that together render every pinned npm package, workflow and .mcp.json.
 ANSWER_SETS: dict[str, dict[str, Any]] = {
     "lambda-webhook-mcp": {"use_case": "webhook", "with_mcp": True},
