@@ -11,7 +11,21 @@ POWERTOOLS_BENCH := bench/powertools
 export CI ?= true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: demo test bench venv clean
+# Generated repos need Node.js >= 22.12 (pins.toml). When the machine's node is older,
+# `node22` installs the Node.js 22 binary pinned in tests/node22/ from the npm registry
+# under .cache/node22, and every recipe here runs with it first on PATH (npm too, since
+# npm runs on the first node on PATH).
+NODE22_DIR := .cache/node22
+NODE22 := $(NODE22_DIR)/node_modules/.bin/node
+MACHINE_NODE_IS_NEW_ENOUGH := $(shell node -e 'const [major, minor] = process.versions.node.split(".").map(Number); console.log(major > 22 || (major === 22 && minor >= 12))' 2>/dev/null)
+ifeq ($(MACHINE_NODE_IS_NEW_ENOUGH),true)
+NODE_FOR_GENERATED_REPOS :=
+else
+NODE_FOR_GENERATED_REPOS := $(NODE22)
+export PATH := $(abspath $(NODE22_DIR)/node_modules/.bin):$(PATH)
+endif
+
+.PHONY: demo test bench venv node22 clean
 
 $(BIN)/copier: requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,21 +34,29 @@ $(BIN)/copier: requirements/test.txt
 
 venv: $(BIN)/copier
 
-demo: venv
+$(NODE22): tests/node22/package.json tests/node22/package-lock.json
+	mkdir -p $(NODE22_DIR)
+	cp tests/node22/package.json tests/node22/package-lock.json $(NODE22_DIR)/
+	cd $(NODE22_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node22: $(NODE_FOR_GENERATED_REPOS)
+
+demo: venv node22
 	rm -rf $(DEMO_DIR)
 	$(BIN)/copier copy --defaults --trust --quiet . $(DEMO_DIR)
-	cd $(DEMO_DIR) && npm install --no-audit --no-fund --loglevel=error
+	cd $(DEMO_DIR) && node --version && npm install --no-audit --no-fund
 	cd $(DEMO_DIR) && npm test
 	cd $(DEMO_DIR) && npm run invoke -- events/post-order.json events/post-order.json
 
-test: venv
+test: venv node22
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The Powertools baseline of the cold-start benchmark, installed from its lock file.
 $(POWERTOOLS_BENCH)/node_modules/.package-lock.json: $(POWERTOOLS_BENCH)/package.json $(POWERTOOLS_BENCH)/package-lock.json
 	cd $(POWERTOOLS_BENCH) && npm ci --no-audit --no-fund --loglevel=error
 
-bench: venv $(POWERTOOLS_BENCH)/node_modules/.package-lock.json
+bench: venv node22 $(POWERTOOLS_BENCH)/node_modules/.package-lock.json
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

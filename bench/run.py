@@ -84,8 +84,8 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
 # ── machine ──────────────────────────────────────────────────────────────────────────
 
 
-def command_output(command: list[str], cwd: Path = ROOT) -> str:
-    result = subprocess.run(command, check=False, cwd=cwd, capture_output=True, text=True)
+def command_output(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(command, check=False, cwd=cwd, capture_output=True, text=True, env=env)
     return result.stdout.strip() if result.returncode == 0 else f"unavailable (exit {result.returncode})"
 
 
@@ -116,8 +116,8 @@ def machine_facts() -> Json:
         "cpu_count": os.cpu_count(),
         "load_average_at_start": [round(value, 2) for value in os.getloadavg()],
         "python": platform.python_version(),
-        "node": command_output(["node", "--version"]),
-        "npm": command_output(["npm", "--version"]),
+        "node": command_output(["node", "--version"], env=NODE_ENV),
+        "npm": command_output(["npm", "--version"], env=NODE_ENV),
         "copier": version("copier"),
         "template_commit": command_output(["git", "rev-parse", "--short", "HEAD"]),
         "template_work_tree_dirty": bool(command_output(["git", "status", "--porcelain"])),

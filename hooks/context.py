@@ -2,8 +2,9 @@
 
 Copier renders every file with the answers; this hook adds the values that several
 files need and that would otherwise be repeated as Jinja expressions: which parts of
-the stack exist (HTTP edge, idempotency table, DLQ), resource names, and which
-fixture to show first. Keeping them here gives one typed definition per fact.
+the stack exist (HTTP edge, idempotency table, DLQ), resource names, which fixture to
+show first, each platform's body limit, and the pinned versions (pins.toml, read by
+hooks/pins.py). Keeping them here gives one typed definition per fact.
 
 The hook runs for every Jinja context, including while the questionnaire is still
 being answered, so it must tolerate missing answers.
@@ -24,19 +25,20 @@ from copier_template_extensions import ContextHook
 
 
 def _sibling_module(name: str) -> ModuleType:
-    """A module next to this file. Copier loads this hook by file path, so the
-    template's folder is not on sys.path and a plain import would not find it."""
-    full_name = f"copier_serverless_hooks.{name}"
-    if full_name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(full_name, Path(__file__).with_name(f"{name}.py"))
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[full_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[full_name]
+    """hooks/<name>.py: Copier loads this file by its path, so a plain import of a sibling fails."""
+    module_name = f"copier_serverless_{name}"
+    if (loaded := sys.modules.get(module_name)) is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).with_name(f"{name}.py"))
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
 
 
 claude_policy = _sibling_module("claude_policy")
+pins = _sibling_module("pins")
 
 HTTP_SOURCES = frozenset({"http_api", "function_url", "fetch"})
 EVENT_SOURCES = frozenset({"s3", "sqs", "eventbridge", "queue", "r2_notification", "cron"})
@@ -59,7 +61,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
 
     is_http = event_source in HTTP_SOURCES and use_case != "edge_redirect"
     auth = answers.get("auth", "") if is_http else ""
-    return {
+    derived = {
         "is_lambda": platform == "lambda",
         "is_workers": platform == "workers",
         "is_http": is_http,
@@ -73,7 +75,28 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
+        "body_limit": BODY_LIMITS.get(platform, BODY_LIMITS["lambda"]),
     }
+    # Versions come last: a pin's `when` reads the answers and the values above.
+    return {**derived, **pins.pins_context({**answers, **derived})}
+
+
+# ---------------------------------------------------------- platform limits --
+# The largest max_body_kb each platform can deliver to the handler, with the reason the
+# questionnaire gives (Lambda quotas; Cloudflare Workers limits, checked 2026-12).
+BODY_LIMITS: dict[str, dict[str, Any]] = {
+    "lambda": {
+        "kib": 6144,
+        "reason": "Lambda's 6 MB limit on a synchronous invocation, which holds the whole event: body, headers and JSON escaping",
+    },
+    "workers": {
+        "kib": 102400,
+        "reason": (
+            "100 MB, the request body limit of Cloudflare's Free and Pro plans; Business and Enterprise allow more, "
+            "but the Worker holds the whole body in its 128 MB of memory"
+        ),
+    },
+}
 
 
 # ------------------------------------------------------ Claude Code and checklist --
@@ -206,13 +229,6 @@ def signed_webhook_headers(scheme: str, body: str, event_id: str, timestamp: int
 
 #: The providers' official signing libraries, which the webhook tests sign deliveries with
 #: (exact versions; devDependencies only). svix 1.x: svix 2 needs Node 22.
-WEBHOOK_SIGNER_PACKAGES = {
-    "standard_webhooks": {"standardwebhooks": "1.1.1", "svix": "1.99.1"},
-    "stripe": {"stripe": "23.1.0"},
-    "github": {"@octokit/webhooks-methods": "6.0.0"},
-}
-
-
 def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str) -> dict[str, Any]:
     """Which Lambda pieces exist for the use case: function URL, queues, bucket, secrets."""
     is_lambda = platform == "lambda"
@@ -222,7 +238,6 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         # Async sources and SQS hand-offs get a dead-letter queue in template.yaml.
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
         "signed_webhook_headers": signed_webhook_headers,
-        "webhook_signer_packages": WEBHOOK_SIGNER_PACKAGES.get(answers.get("signature_scheme", ""), {}),
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
     }
     if is_lambda and event_source == "eventbridge":

@@ -7,6 +7,7 @@ leave nothing rendered behind.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hooks import pins
 from tests.support.git_history import GIT_ENV, commit_and_tag, init_template_repo
 
 COPIER = str(Path(sys.executable).with_name("copier"))
@@ -75,12 +77,26 @@ REJECTED = {
     ),
     "bad compatibility_date": (
         {"platform": "workers", "use_case": "json_api", "compatibility_date": "2026-13-01"},
-        "Validation error for question 'compatibility_date': compatibility_date must be a date written "
+        "Validation error for question 'compatibility_date': compatibility_date must be a real date, "
         'YYYY-MM-DD (got "2026-13-01")',
+    ),
+    "compatibility_date that is no calendar day": (
+        {"platform": "workers", "use_case": "json_api", "compatibility_date": "2026-02-31"},
+        "Validation error for question 'compatibility_date': compatibility_date must be a real date, "
+        'YYYY-MM-DD (got "2026-02-31")',
     ),
     "compatibility_date newer than the pinned workerd": (
         {"platform": "workers", "use_case": "json_api", "compatibility_date": "2030-01-01"},
         "Validation error for question 'compatibility_date': compatibility_date must be at most",
+    ),
+    "body limit beyond Lambda's payload": (
+        {"max_body_kb": "7000"},
+        "Validation error for question 'max_body_kb': max_body_kb must be between 1 and 6144 on lambda (Lambda's 6 MB limit",
+    ),
+    "body limit beyond Cloudflare's": (
+        {"platform": "workers", "use_case": "json_api", "max_body_kb": "204800"},
+        "Validation error for question 'max_body_kb': max_body_kb must be between 1 and 102400 on workers (100 MB, "
+        "the request body limit of Cloudflare's Free and Pro plans",
     ),
     "bad log_retention_days": (
         {"log_retention_days": "45"},
@@ -259,6 +275,18 @@ def test_copy_prints_next_steps(template_repo: Path, tmp_path: Path) -> None:
     for step in (f"cd {destination}", "git init", "core.hooksPath .githooks", "npm install", "npm test",
                  "npm run invoke -- events/post-order.json", "/requirements"):
         assert step in result.stderr
+
+
+def test_workers_copy_says_when_compatibility_date_is_not_today(template_repo: Path, tmp_path: Path) -> None:
+    result = copier_copy(template_repo, tmp_path / "project", "--data", "platform=workers")
+    assert result.returncode == 0, result.stderr[-3000:]
+    written = re.search(r'"compatibility_date": "([\d-]+)"', (tmp_path / "project" / "wrangler.jsonc").read_text()).group(1)
+    newest, today = pins.load().max_compatibility_date, pins.today()
+    said = f"compatibility_date is {newest.isoformat()}, not today ({today.isoformat()}): it is the newest date the pinned workerd"
+    if today > newest:
+        assert written == newest.isoformat() and said in result.stderr
+    else:
+        assert written == today.isoformat() and "not today" not in result.stderr
 
 
 def test_copy_without_trust_is_refused_and_says_why(template_repo: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import yaml
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 from tests.support.node import install_node_modules, run
+from tests.support.quiet import assert_quiet
 
 NON_DEFAULT_ANSWER_SETS = {
     "public_with_cors_node24": {
@@ -60,6 +61,7 @@ def test_defaults_render_a_lambda_json_api_whose_own_tests_pass(render_project: 
     assert int(summary["fail"]) == 0
     assert int(summary["pass"]) >= 40, result.stdout[-3000:]
     assert_reliability_harnesses_ran(result.stdout + result.stderr)
+    assert_quiet(result.stdout + result.stderr)
 
 
 @pytest.mark.parametrize("name", sorted(NON_DEFAULT_ANSWER_SETS))

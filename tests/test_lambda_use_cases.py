@@ -23,6 +23,7 @@ import pytest
 
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.node import install_node_modules, run
+from tests.support.quiet import assert_quiet
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 
 #: One entry per allowed combination of use case, event source, auth and signature scheme.
@@ -123,6 +124,7 @@ def test_combination_renders_and_its_own_tests_pass(name: str, render_project: C
     assert summary["fail"] == 0 and summary.get("skipped", 0) == 0, result.stdout[-3000:]
     assert summary["pass"] >= 15, result.stdout[-3000:]
     assert_reliability_harnesses_ran(answers, result.stdout + result.stderr)
+    assert_quiet(result.stdout + result.stderr)
 
     fixtures = sorted(path.name for path in (project / "events").glob("*.json"))
     assert fixtures, "every use case ships fixtures"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hooks import pins
 from tests.support.git_history import commit_and_tag, init_template_repo
 from tests.support.terminal import Questionnaire, environment_has_pty, question_prompts
 
@@ -116,8 +117,14 @@ def test_person_picks_workers_and_a_d1_store_with_the_arrow_keys(template_repo: 
         elif name == "idempotency_store":
             chosen[name] = session.choose("D1 table")
         elif name == "compatibility_date":
-            session.type("2026-02-30x")
-            assert "compatibility_date must be a date written YYYY-MM-DD" in session.expect_error()
+            session.type("2026-02-30")
+            assert "compatibility_date must be a real date, YYYY-MM-DD" in session.expect_error()
+            # The whole prompt has been drawn by now. Its help says which date the default
+            # is, and why when it is not today.
+            help_text = " ".join(session.text().split())
+            newest = pins.load().max_compatibility_date
+            assert f"The default is today ({pins.today().isoformat()}, UTC)" in help_text
+            assert (f"the newest date the pinned workerd {pins.load().wrangler['workerd']}" in help_text) == (pins.today() > newest)
             session.type("2026-03-02")
         else:
             session.accept_default()

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from tests.support.node import NODE_DIR
 from tests.support.render import render
 
 ANSWER_SETS: dict[str, dict[str, Any]] = {
@@ -67,9 +68,12 @@ CLAUDE_FILES = (
 
 #: node, npm and git only: a machine without cfn-lint or sam, like most laptops, so
 #: the checklist's "config validates" row is "not checked" unless a test adds a linter.
+#: The generated repos' node (22+, see tests/support/node.py) comes first.
 TOOLS_PATH = os.pathsep.join(
-    sorted({str(Path(found).parent) for tool in ("node", "npm", "git") if (found := shutil.which(tool))}
-           | {str(Path(found).resolve().parent) for tool in ("node", "npm", "git") if (found := shutil.which(tool))})
+    dict.fromkeys(
+        [str(NODE_DIR)]
+        + [str(folder) for tool in ("npm", "git") if (found := shutil.which(tool)) for folder in (Path(found).parent, Path(found).resolve().parent)]
+    )
 )
 
 _RENDERED: dict[str, Path | Exception] = {}

@@ -112,32 +112,28 @@ export const secretHeaderArb = fc.tuple(
 );
 
 /**
- * Name/value pairs, appended in order, so a repeated name becomes a joined duplicate. Now
- * and then one holds UTF-8 text: workerd delivers it but prints a warning for each such
- * header it builds, so a few per run are enough.
+ * Name/value pairs, appended in order, so a repeated name becomes a joined duplicate.
+ * Values stay ASCII: the fetch API takes header values as byte strings (a browser throws on
+ * others) and workerd warns about each non-ASCII one a test builds. The Lambda fuzz feeds
+ * the same library any Unicode in headers, where they arrive as JSON strings.
  */
-export const headerListArb = fc
-  .tuple(
-    fc.array(
-      fc.oneof(
-        {
-          weight: 6,
-          arbitrary: fc.tuple(
-            fc.oneof(
-              { weight: 24, arbitrary: fc.mixedCase(fc.constantFrom(...HEADER_NAMES)) },
-              { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,30}$/) },
-              { weight: 1, arbitrary: fc.constantFrom('bad name', 'ä', '', 'x:y', 'x\ny') },
-            ),
-            headerValueArb,
-          ),
-        },
-        { weight: 1, arbitrary: secretHeaderArb },
+export const headerListArb = fc.array(
+  fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.tuple(
+        fc.oneof(
+          { weight: 24, arbitrary: fc.mixedCase(fc.constantFrom(...HEADER_NAMES)) },
+          { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,30}$/) },
+          { weight: 1, arbitrary: fc.constantFrom('bad name', 'ä', '', 'x:y', 'x\ny') },
+        ),
+        headerValueArb,
       ),
-      { maxLength: 6 },
-    ),
-    fc.oneof({ weight: 300, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.constant([['x-unicode', 'ключ ä']]) }),
-  )
-  .map(([headers, unicode]) => [...headers, ...unicode]);
+    },
+    { weight: 1, arbitrary: secretHeaderArb },
+  ),
+  { maxLength: 6 },
+);
 
 export const contentTypeArb = fc.oneof(
   fc.mixedCase(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/problem+json', 'text/csv')),
