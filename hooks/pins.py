@@ -10,6 +10,7 @@ workerd runs, and validated as a real calendar date.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -133,6 +134,7 @@ def pins_context(context: dict[str, Any], pins: Pins | None = None) -> dict[str,
         "ci_node_majors": list(pins.raw["node"]["ci_majors"]),
         "github_actions": github_actions(pins),
         "ci_tools": dict(pins.raw["ci"]),
+        "claude_code_facts": dict(pins.raw["claude_code"]),
         "pypi_pins": dict(pins.raw["pypi"]),
         "wrangler_version": pins.wrangler["version"],
         "workerd_version": pins.wrangler["workerd"],

@@ -50,7 +50,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 #: token such as curl/8.5.0), name@version (npx, `uses:`), name==version (pip), an
 #: engines range, and setup-node/setup-python versions.
 OWN_VERSION = re.compile(
-    r"(?<![\w./])v?\d+\.\d+\.\d+(?![\d.])"
+    r"(?<![\w./§])v?\d+\.\d+\.\d+(?![\d.])"
     r"|[\w.-]@v?\d"
     r"|[\w\]-]==\d"
     r"|\"node\":\s*\"[<>=^~ ]*\d"
@@ -129,6 +129,7 @@ def test_package_json_takes_every_version_from_pins(projects: dict[str, Path]) -
     lambda_webhook = json.loads((projects["lambda-webhook-mcp"] / "package.json").read_text())
     assert set(lambda_webhook["devDependencies"]) == {
         "@aws-sdk/client-dynamodb", "@aws-sdk/client-secrets-manager", "@aws-sdk/client-ssm", "dynalite", "fast-check",
+        "@vscode/tree-sitter-wasm", "standardwebhooks", "svix",
     }
     assert lambda_webhook["allowScripts"] == {"classic-level": True}
     assert "@aws-sdk/client-sqs" in json.loads((projects["lambda-file-import"] / "package.json").read_text())["devDependencies"]

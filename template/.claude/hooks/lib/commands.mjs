@@ -52,7 +52,14 @@ const NPM_VALUE_OPTIONS = new Set(['--prefix', '-C', '--workspace', '-w', '--log
 const YARN_BUILTINS = new Set(['add', 'audit', 'bin', 'cache', 'config', 'create', 'dedupe', 'global', 'import', 'info', 'init', 'install', 'licenses', 'link', 'list', 'login', 'logout', 'outdated', 'owner', 'pack', 'policies', 'publish', 'remove', 'tag', 'team', 'unlink', 'unplug', 'upgrade', 'upgrade-interactive', 'version', 'versions', 'why', 'constraints', 'explain', 'npm', 'plugin', 'rebuild', 'set', 'up', 'node', 'help', 'ls', 'outdated', 'store', 'prune', 'env']);
 
 export class CommandAnalyzer {
-  /** @param {{ projectDir: string, cwd: string, policy: object, parser: object, packageJsonOverride?: Map<string, object> }} options */
+  /**
+   * @param {object} options
+   * @param {string} options.projectDir
+   * @param {string} options.cwd
+   * @param {object} options.policy
+   * @param {object} options.parser
+   * @param {Map<string, object>} [options.packageJsonOverride]
+   */
   constructor({ projectDir, cwd, policy, parser, packageJsonOverride = new Map() }) {
     Object.assign(this, { projectDir, cwd, policy, parser, packageJsonOverride });
     this.findings = [];
