@@ -456,6 +456,15 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
+#: Output paths every repo gets: one source, or one source per platform that its
+#: name picks (`{% if is_lambda %}package.json{% endif %}.jinja`).
+SHARED: tuple[str, ...] = (
+    ".claude", ".githooks", ".gitignore", ".copier-answers.yml", "CLAUDE.md", "DEPLOY_CHECKLIST.md", "README.md",
+    "prompts", "package.json", "scripts/check.mjs", "scripts/check-conflict-markers.mjs", "scripts/invoke.mjs",
+    "scripts/lib", "src/config.mjs", "src/lib/logger.mjs", "test/support/fuzz.mjs",
+)
+
+
 def excluded_paths(chosen: Chosen) -> tuple[str, ...]:
     """Output paths of the features ``chosen`` does not have, as anchored `_exclude` patterns."""
     kept = {path for feature in FEATURES if feature.applies(chosen) for path in feature.paths}
