@@ -20,7 +20,7 @@ from pathlib import Path
 from tests.support.render import TEMPLATE_ROOT
 
 #: Top-level parts of this checkout that are the template (the rest is tooling).
-TEMPLATE_PARTS = ("copier.yml", "hooks", "template", "prompts")
+TEMPLATE_PARTS = ("copier.yml", "hooks", "template", "prompt_parts")
 
 GIT_ENV = {
     **os.environ,
