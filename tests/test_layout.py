@@ -339,3 +339,12 @@ def test_the_matrix_renders_every_choice_the_catalogue_allows() -> None:
 def test_the_named_answer_sets_are_allowed_combinations() -> None:
     for name, answers in {**CLAUDE_CODE_SETS, **LAMBDA_JSON_API_SETS}.items():
         assert variants.combination_of(answers) in variants.combinations(), name
+
+
+def test_every_combination_has_the_labels_the_claude_code_files_name() -> None:
+    """CLAUDE.md and the prompts name the trigger and the store; a new choice needs its label."""
+    for combination in variants.combinations():
+        context = context_of(required_answers(combination))
+        assert context["event_source_label"], f"{combination.id}: add {combination.event_source} to EVENT_SOURCE_LABELS"
+        if combination.idempotency_store:
+            assert context["store_label"], f"{combination.id}: add {combination.idempotency_store} to STORE_LABELS"
