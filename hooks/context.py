@@ -13,6 +13,8 @@ being answered, so it must tolerate missing answers.
 from __future__ import annotations
 
 import base64
+import datetime
+import functools
 import hashlib
 import hmac
 import importlib.util
@@ -23,33 +25,24 @@ from typing import Any
 
 from copier_template_extensions import ContextHook
 
-
 def _sibling_module(name: str) -> ModuleType:
-    """hooks/<name>.py: Copier loads this file by its path, so a plain import of a sibling fails."""
-    module_name = f"copier_serverless_{name}"
+    """hooks/<name>.py of this template copy (Copier loads this file by path, not as a package)."""
+    path = Path(__file__).with_name(f"{name}.py")
+    # One module per template copy: an update loads the old and the new template in one process.
+    module_name = f"copier_serverless_{name}_" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
     if (loaded := sys.modules.get(module_name)) is not None:
         return loaded
-    spec = importlib.util.spec_from_file_location(module_name, Path(__file__).with_name(f"{name}.py"))
-    assert spec and spec.loader
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec and spec.loader, path
     module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module  # dataclasses look their module up here
+    sys.modules[module_name] = module  # dataclasses look their module up while the classes are built
     spec.loader.exec_module(module)
     return module
 
 
+variants = _sibling_module("variants")
 claude_policy = _sibling_module("claude_policy")
 pins = _sibling_module("pins")
-
-HTTP_SOURCES = frozenset({"http_api", "function_url", "fetch"})
-EVENT_SOURCES = frozenset({"s3", "sqs", "eventbridge", "queue", "r2_notification", "cron"})
-
-FIRST_FIXTURE = {
-    "json_api": "post-order.json",
-    "webhook": "delivery-valid.json",
-    "file_import": "object-created.json",
-    "queue_consumer": "batch-valid.json",  # eventbridge: event-valid.json (see lambda_use_case_context)
-    "edge_redirect": "get-redirected-path.json",
-}
 
 
 def derive(answers: dict[str, Any]) -> dict[str, Any]:
@@ -59,19 +52,19 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
     event_source = answers.get("event_source", "")
     slug = answers.get("project_slug", "")
 
-    is_http = event_source in HTTP_SOURCES and use_case != "edge_redirect"
+    is_http = variants.is_http(use_case, event_source)
     auth = answers.get("auth", "") if is_http else ""
     derived = {
         "is_lambda": platform == "lambda",
         "is_workers": platform == "workers",
         "is_http": is_http,
-        "is_event_consumer": event_source in EVENT_SOURCES,
+        "is_event_consumer": bool(event_source) and event_source not in variants.HTTP_SOURCES,
         "effective_auth": auth,
         "is_public": is_http and auth == "none",
         # Asked only for public endpoints; defined always so templates can test it.
         "public_until": answers.get("public_until", ""),
-        "needs_idempotency": use_case != "edge_redirect",
-        "first_event_fixture": FIRST_FIXTURE.get(use_case, "post-order.json"),
+        "needs_idempotency": use_case not in variants.STATELESS_USE_CASES,
+        **catalogue_context(answers, platform, use_case, event_source),
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
@@ -97,6 +90,31 @@ BODY_LIMITS: dict[str, dict[str, Any]] = {
         ),
     },
 }
+
+
+# -------------------------------------------------------------- the catalogue --
+def catalogue_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str) -> dict[str, Any]:
+    """What hooks/variants.py says about these answers: the first fixture, the paths to
+    leave out (copier.yml `_exclude`), and the functions copier.yml's choices call."""
+    variant = variants.variant_of(platform, use_case, event_source) or next(
+        (v for v in variants.VARIANTS if (v.platform, v.use_case) == (platform, use_case)), None
+    )
+    return {
+        "first_event_fixture": variant.first_fixture if variant else "post-order.json",
+        "excluded_paths": "\n".join(variants.excluded_paths(variants.Chosen.of(answers))),
+        # `validator: "{{ choice_refusal('event_source', 's3') }}"` in copier.yml
+        "choice_refusal": functools.partial(_refusal, platform, use_case),
+        # `default: "{{ choice_default('event_source') }}"` in copier.yml
+        "choice_default": functools.partial(_default, platform, use_case),
+    }
+
+
+def _refusal(platform: str, use_case: str, question: str, value: str) -> str:
+    return variants.refusal(question, value, platform, use_case)
+
+
+def _default(platform: str, use_case: str, question: str) -> str:
+    return variants.default(question, platform, use_case)
 
 
 # ------------------------------------------------------ Claude Code and checklist --
@@ -163,10 +181,6 @@ WORKERS_STORE_WARNINGS = {
 }
 
 
-#: file_import on Workers starts from an upload or a cron run instead of a bucket event.
-WORKERS_FIRST_FIXTURE = {"fetch": "post-import.json", "r2_notification": "object-created.json", "cron": "scheduled-sweep.json"}
-
-
 def workers_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str, slug: str) -> dict[str, Any]:
     """Which Workers bindings exist (stores, R2, Queues, cron) and their names."""
     is_workers = platform == "workers"
@@ -184,7 +198,6 @@ def workers_context(answers: dict[str, Any], platform: str, use_case: str, event
         # file_import sweeps R2 every 15 minutes; a D1 store purges expired rows nightly.
         "cron_schedule": "*/15 * * * *" if is_workers and event_source == "cron" else ("17 3 * * *" if store == "d1" else ""),
         "d1_database_name": f"{slug}-idempotency",
-        **({"first_event_fixture": WORKERS_FIRST_FIXTURE[event_source]} if is_workers and use_case == "file_import" and event_source in WORKERS_FIRST_FIXTURE else {}),
     }
 
 
@@ -232,7 +245,7 @@ def signed_webhook_headers(scheme: str, body: str, event_id: str, timestamp: int
 def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str) -> dict[str, Any]:
     """Which Lambda pieces exist for the use case: function URL, queues, bucket, secrets."""
     is_lambda = platform == "lambda"
-    context: dict[str, Any] = {
+    return {
         "is_function_url": is_lambda and event_source == "function_url",
         "is_http_api": is_lambda and event_source == "http_api",
         # Async sources and SQS hand-offs get a dead-letter queue in template.yaml.
@@ -240,13 +253,25 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         "signed_webhook_headers": signed_webhook_headers,
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
     }
-    if is_lambda and event_source == "eventbridge":
-        context["first_event_fixture"] = "event-valid.json"
-    return context
+
+
+#: Answer values a cache key can hold (Copier answers are scalars).
+_SCALARS = (str, int, float, bool, type(None), datetime.date)
+
+
+@functools.lru_cache(maxsize=64)
+def _derive_once(answers: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    return derive(dict(answers))
 
 
 class DerivedContext(ContextHook):
-    """Copier context hook: adds :func:`derive`'s values to every render."""
+    """Copier context hook: adds :func:`derive`'s values to every render.
+
+    Copier builds a Jinja context for every file, path part, default and validator, so
+    the values are computed once per set of answers. :func:`derive` reads answers only
+    (never Copier's `_copier_*` values), which makes the answers the cache key.
+    """
 
     def hook(self, context: dict[str, Any]) -> None:
-        context.update(derive(context))
+        key = tuple(sorted((name, value) for name, value in context.items() if not name.startswith("_") and isinstance(value, _SCALARS)))
+        context.update(_derive_once(key))

@@ -150,7 +150,7 @@ def test_template_prompt_partials_are_not_rendered_into_projects(project: Path) 
 
 def test_each_prompt_rule_has_one_source_in_the_template() -> None:
     """No line of rule text is written twice across the template's prompt sources."""
-    sources = list((TEMPLATE_ROOT / "prompts").rglob("*.md")) + [
+    sources = list((TEMPLATE_ROOT / "prompt_parts").rglob("*.md")) + [
         path for path in (TEMPLATE_ROOT / "template").rglob("*.md.jinja") if "prompts" in path.parts or ".claude" in path.parts or path.name.startswith(("CLAUDE", "DEPLOY"))
     ]
     seen: dict[str, Path] = {}

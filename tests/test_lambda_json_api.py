@@ -12,31 +12,14 @@ import pytest
 import yaml
 
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
+from hooks.variants import combination_of
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
+from tests.support.matrix import LAMBDA_JSON_API_SETS as NON_DEFAULT_ANSWER_SETS
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
 
-NON_DEFAULT_ANSWER_SETS = {
-    "public_with_cors_node24": {
-        "auth": "none",
-        "public_until": "2027-03-31",
-        "cors_origins": "https://app.example.com, http://localhost:5173",
-        "runtime": "nodejs24.x",
-        "project_name": "Shop Checkout",
-        "max_body_kb": 8,
-        "log_retention_days": 90,
-    },
-    "small_timeouts_other_region": {
-        "timeout_s": 5,
-        "memory_mb": 512,
-        "aws_region": "us-east-2",
-        "idempotency_ttl_hours": 1,
-        "owner": "payments-team@acme.test",
-    },
-}
-
 #: The fast-check properties of the generated fuzz-orders-api.test.mjs, one report each.
-FUZZ_TARGETS = {"orders-api", "orders-api with store outage"}
+FUZZ_TARGETS = combination_of({}).variant.fuzz_targets
 
 
 def assert_reliability_harnesses_ran(output: str) -> None:

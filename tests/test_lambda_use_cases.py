@@ -21,50 +21,22 @@ from typing import Any
 
 import pytest
 
+from hooks.variants import combination_of
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
+from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
+from tests.support.matrix import LAMBDA_JSON_API_SETS, matrix
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
-from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 
-#: One entry per allowed combination of use case, event source, auth and signature scheme.
+#: Every allowed Lambda combination (tests/support/matrix.py) except those that
+#: tests/test_lambda_json_api.py renders: the defaults and its named answer sets.
+RENDERED_BY_JSON_API_TESTS = {combination_of(answers).id for answers in ({}, *LAMBDA_JSON_API_SETS.values())}
 COMBINATIONS: dict[str, dict[str, Any]] = {
-    "json_api-function_url-iam": {"use_case": "json_api", "event_source": "function_url"},
-    "json_api-function_url-public": {
-        "use_case": "json_api",
-        "event_source": "function_url",
-        "auth": "none",
-        "public_until": "2027-01-31",
-        "cors_origins": "https://app.example.com",
-    },
-    "json_api-http_api-api_key": {"use_case": "json_api", "event_source": "http_api", "auth": "api_key"},
-    "json_api-function_url-api_key": {
-        "use_case": "json_api",
-        "event_source": "function_url",
-        "auth": "api_key",
-        "cors_origins": "https://app.example.com",
-    },
-    **{
-        f"webhook-{source}-{scheme}": {"use_case": "webhook", "event_source": source, "signature_scheme": scheme}
-        for source in ("http_api", "function_url")
-        for scheme in ("standard_webhooks", "stripe", "github")
-    },
-    "file_import-s3": {"use_case": "file_import", "event_source": "s3"},
-    "queue_consumer-sqs": {"use_case": "queue_consumer", "event_source": "sqs"},
-    "queue_consumer-eventbridge": {"use_case": "queue_consumer", "event_source": "eventbridge", "timeout_s": 30},
+    name: answers for name, answers in matrix("lambda").items() if name not in RENDERED_BY_JSON_API_TESTS
 }
 
 #: Fixtures whose handler throws on purpose (Lambda retries them, then the DLQ keeps them).
 THROWS_ON_PURPOSE = {"event-invalid-detail.json", "event-missing-id.json"}
-
-#: The fast-check properties each handler's generated fuzz test reports (tests/support/fuzz.py).
-FUZZ_TARGETS = {
-    "json_api": {"orders-api", "orders-api with store outage"},
-    "webhook": {"webhook", "webhook with store outage"},
-    "s3": {"s3-import"},
-    "sqs": {"sqs-consumer"},
-    "eventbridge": {"eventbridge-consumer"},
-}
-
 
 @pytest.fixture(scope="session")
 def aws_emulator() -> Iterator[dict[str, str]]:
@@ -138,8 +110,7 @@ def test_combination_renders_and_its_own_tests_pass(name: str, render_project: C
 def assert_reliability_harnesses_ran(answers: dict[str, Any], output: str) -> None:
     """10 000 fuzzed events per target, the log canaries, and the 100-deliveries burst."""
     reports = assert_fuzzed(output)
-    expected = FUZZ_TARGETS.get(answers["use_case"]) or FUZZ_TARGETS[answers["event_source"]]
-    assert {report["target"] for report in reports} == expected
+    assert {report["target"] for report in reports} == combination_of(answers).variant.fuzz_targets
     assert "writes no secret or personal data" in output
     assert re.search(r"^ok \d+ - .*\b100 (identical requests|copies|containers)\b", output, re.MULTILINE), "the 100-request burst ran"
 

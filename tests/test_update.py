@@ -14,6 +14,7 @@ import io
 import re
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,10 @@ from tests.support.git_history import (
     init_project_repo,
     init_template_repo,
     make_v0_layout,
+    template_files,
     use_git_identity,
 )
+from tests.support.render import TEMPLATE_ROOT
 
 NEW_TEMPLATE_FILE = "UPGRADING.md"
 
@@ -410,3 +413,75 @@ def test_copy_never_runs_migrations(tmp_path: Path, capfd: pytest.CaptureFixture
     assert "migration 1.0.0" not in captured.out + captured.err
     assert (project / "fixtures/seed-data.json").exists()
     assert not (project / "events/seed-data.json").exists()
+
+
+# --------------------------------- from before the catalogue of variants (plain names) --
+#: The last template commit whose file names carried every variant's condition, before
+#: hooks/variants.py computed `_exclude`. During an update Copier renders the new
+#: `_exclude` with this old template's hooks, which define no `excluded_paths`.
+BEFORE_CATALOGUE = "da26e09bc9df960a140aaf8d8589cec7fb3c2ac5"
+
+
+def archive_template(commit: str, destination: Path) -> Path:
+    """The template parts of this repository at ``commit``, as a new git repo (no commit yet)."""
+    found = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=TEMPLATE_ROOT, capture_output=True)
+    if found.returncode != 0:
+        pytest.fail(f"needs the template's git history back to {commit[:7]} (a shallow clone lacks it: git fetch --unshallow)")
+    destination.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, "copier.yml", "hooks", "template", "prompts"],
+        cwd=TEMPLATE_ROOT, capture_output=True, check=True,
+    )
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="tar")
+    git(destination, "init", "--quiet", "--initial-branch=main")
+    return destination
+
+
+def replace_with_current_template(repo: Path) -> None:
+    for child in repo.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    for relative in template_files():
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(TEMPLATE_ROOT / relative, repo / relative)
+
+
+def tree(project: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+@pytest.mark.parametrize(
+    ("chosen", "edited"),
+    [
+        ({}, "events/post-order.json"),
+        ({"platform": "workers", "use_case": "webhook", "idempotency_store": "d1", "signature_scheme": "github", "with_ci": False},
+         "events/delivery-valid.json"),
+    ],
+    ids=["lambda-defaults", "workers-webhook-d1-github"],
+)
+def test_update_from_conditional_names_to_the_catalogue_renders_exactly_the_new_files(
+    chosen: dict[str, object], edited: str, tmp_path: Path
+) -> None:
+    template = archive_template(BEFORE_CATALOGUE, tmp_path / "template-repo")
+    commit_and_tag(template, "v1.0.0")
+    project = copy(template, tmp_path / "project", "v1.0.0", **chosen)
+    edit(project / edited, lambda text: text.replace("{", '{\n  "owner-note": "kept",', 1))
+    commit_all(project, "Owner edits a fixture")
+    replace_with_current_template(template)
+    commit_and_tag(template, "v1.1.0")
+
+    update(project)
+
+    assert answers(project)["_commit"] == "v1.1.0"
+    assert not unmerged(project)
+    fresh = tmp_path / "fresh"
+    copier.run_copy(str(template), str(fresh), data=chosen, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
+    expected, updated = tree(fresh), tree(project)
+    assert sorted(updated) == sorted(expected), "the update writes the new version's files, no other variant's"
+    assert [name for name in expected if updated[name] != expected[name]] == [edited]
+    assert '"owner-note": "kept"' in (project / edited).read_text()

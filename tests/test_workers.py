@@ -15,18 +15,20 @@ import jsonschema
 import pytest
 
 from hooks import pins
+from hooks.variants import combination_of
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers
+from tests.support.matrix import matrix
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
 from tests.support.render import TEMPLATE_ROOT, render
-from tests.support.workers import combination_id, first_fixture_of, fuzz_targets, read_jsonc, workers_matrix, wrangler_schema
+from tests.support.workers import first_fixture_of, read_jsonc, wrangler_schema
 
-MATRIX = workers_matrix()
+MATRIX = matrix("workers")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("answers", MATRIX, ids=[combination_id(answers) for answers in MATRIX])
+@pytest.mark.parametrize("answers", MATRIX.values(), ids=MATRIX.keys())
 def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, Any], tmp_path: Path) -> None:
     project = render(tmp_path / "project", **answers)
     assert_no_template_leftovers(project)
@@ -45,7 +47,7 @@ def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, A
     assert summary and summary.group(1) == summary.group(2), tests.stdout[-3000:]
     reports = assert_fuzzed(tests.stdout + tests.stderr)
     assert_quiet(tests.stdout + tests.stderr)
-    assert {report["target"] for report in reports} == fuzz_targets(answers), reports
+    assert {report["target"] for report in reports} == combination_of(answers).variant.fuzz_targets, reports
 
     # `npm run invoke` first runs `wrangler deploy --dry-run` (it bundles what deploys), then
     # replays the fixture in workerd: one step proves the dry-run and the local invoke.

@@ -1,9 +1,9 @@
 """Answer sets and helpers for the Claude Code files, the guard hook and the checklist.
 
-The answer sets cover every branch the prompts, settings and checklist take: both
-platforms, every use case, every store, every auth, public endpoints, MCP and CI on
-and off. Each set is rendered once per test session (``rendered``), because many
-tests only read the result.
+The answer sets (tests/support/matrix.py, CLAUDE_CODE_SETS) cover every branch the
+prompts, settings and checklist take: both platforms, every use case, every store,
+every auth, public endpoints, MCP and CI on and off. Each set is rendered once per test
+session (``rendered``), because many tests only read the result.
 """
 
 from __future__ import annotations
@@ -19,35 +19,11 @@ from typing import Any
 import yaml
 
 from tests.support.node import NODE_DIR
+from tests.support.matrix import CLAUDE_CODE_SETS
 from tests.support.render import render
 
-ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "lambda-json-api-iam": {},
-    "lambda-json-api-public-cors": {"auth": "none", "public_until": "2099-01-31", "cors_origins": "https://app.example.com"},
-    "lambda-json-api-function-url-public": {"event_source": "function_url", "auth": "none", "public_until": "2099-01-31"},
-    "lambda-webhook-standard": {"use_case": "webhook"},
-    "lambda-webhook-function-url-stripe": {"use_case": "webhook", "event_source": "function_url", "signature_scheme": "stripe"},
-    "lambda-file-import-s3": {"use_case": "file_import"},
-    "lambda-queue-consumer-sqs": {"use_case": "queue_consumer"},
-    "lambda-queue-consumer-eventbridge": {"use_case": "queue_consumer", "event_source": "eventbridge", "with_mcp": True},
-    "lambda-mcp-no-ci": {"with_mcp": True, "with_ci": False},
-    "workers-json-api-durable-object": {"platform": "workers"},
-    "workers-json-api-d1-public": {"platform": "workers", "idempotency_store": "d1", "auth": "none", "public_until": "2099-01-31"},
-    "workers-json-api-kv-mcp": {"platform": "workers", "idempotency_store": "kv", "with_mcp": True},
-    "workers-webhook-github": {"platform": "workers", "use_case": "webhook", "signature_scheme": "github"},
-    "workers-edge-redirect": {"platform": "workers", "use_case": "edge_redirect"},
-    "workers-queue-consumer": {"platform": "workers", "use_case": "queue_consumer", "with_ci": False},
-    "workers-file-import-r2": {"platform": "workers", "use_case": "file_import"},
-    "workers-file-import-cron": {"platform": "workers", "use_case": "file_import", "event_source": "cron", "idempotency_store": "d1"},
-}
-
-#: Answer sets whose choices a later template version enables; rendered when the
-#: questionnaire accepts them, skipped with the questionnaire's reason until then.
-PENDING_ANSWER_SETS: dict[str, dict[str, Any]] = {
-    "lambda-json-api-api-key": {"auth": "api_key"},
-}
-
-ALL_ANSWER_SETS = {**ANSWER_SETS, **PENDING_ANSWER_SETS}
+#: The named answer sets of tests/support/matrix.py, each rendered once per session.
+ALL_ANSWER_SETS = CLAUDE_CODE_SETS
 
 CLAUDE_FILES = (
     "CLAUDE.md",
@@ -87,10 +63,6 @@ def rendered(name: str, root: Path) -> Path:
         except Exception as error:  # remembered, so a broken render is reported, not retried
             _RENDERED[name] = error
     result = _RENDERED[name]
-    if isinstance(result, ValueError) and "not rendered by this template version" in str(result):
-        import pytest
-
-        pytest.skip(f"pending: {str(result).split(': ', 1)[-1][:80]}")
     if isinstance(result, Exception):
         raise result
     return result

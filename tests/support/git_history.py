@@ -20,7 +20,7 @@ from pathlib import Path
 from tests.support.render import TEMPLATE_ROOT
 
 #: Top-level parts of this checkout that are the template (the rest is tooling).
-TEMPLATE_PARTS = ("copier.yml", "pins.toml", "hooks", "template", "prompts")
+TEMPLATE_PARTS = ("copier.yml", "pins.toml", "hooks", "template", "prompt_parts")
 
 GIT_ENV = {
     **os.environ,
@@ -126,3 +126,9 @@ def make_v0_layout(repo: Path) -> None:
     assert folders, "the template renders no events/ folder any more; update make_v0_layout"
     for folder in folders:
         folder.rename(folder.with_name(folder.name.replace("events", "fixtures")))
+    # hooks/variants.py leaves out the fixtures of other variants by their output path.
+    catalogue = repo / "hooks" / "variants.py"
+    if catalogue.exists():
+        text = catalogue.read_text()
+        assert 'f"events/' in text, "hooks/variants.py names fixtures differently; update make_v0_layout"
+        catalogue.write_text(text.replace('f"events/', 'f"fixtures/'))

@@ -1,0 +1,477 @@
+"""The catalogue of variants: which answers fit together and which files each one gets.
+
+One table per fact, read by everything else:
+
+- ``copier.yml`` asks the questions; its choice validators and defaults call
+  :func:`refusal` and :func:`default` (through the context hook), so the allowed
+  combinations are written only here.
+- ``_exclude`` in ``copier.yml`` drops :func:`excluded_paths`: the output paths whose
+  features the answers did not choose. Template files therefore carry plain names; a
+  Jinja condition stays in a name only where several sources write one output path
+  (``src/handler.mjs`` per event source), and then it only picks the source.
+- The tests take their answer matrix from :func:`combinations`, the first fixture and
+  the fuzz targets from :data:`VARIANTS`.
+
+Plain data and small pure functions: no Jinja, no file access, no network.
+See CONTRIBUTING.md for how to add a use case, an event source or a store.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# ------------------------------------------------------------------ the choices --
+# Every choice of copier.yml, in the order copier.yml lists it (messages list the
+# allowed values in this order); tests/test_layout.py checks that the two agree.
+PLATFORMS = ("lambda", "workers")
+USE_CASES = ("json_api", "webhook", "file_import", "edge_redirect", "queue_consumer")
+EVENT_SOURCES = ("http_api", "function_url", "s3", "sqs", "eventbridge", "fetch", "queue", "r2_notification", "cron")
+STORES = ("dynamodb", "durable_object", "d1", "kv")
+AUTHS = ("none", "api_key", "iam", "hmac")
+SIGNATURE_SCHEMES = ("standard_webhooks", "stripe", "github")
+
+#: Event sources that deliver HTTP requests (auth, CORS and body limits apply).
+HTTP_SOURCES = frozenset({"http_api", "function_url", "fetch"})
+#: Use cases that change nothing and so keep no idempotency record, take no body and
+#: check no caller (redirects answered at the edge).
+STATELESS_USE_CASES = frozenset({"edge_redirect"})
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One allowed (platform, use case, event source) and what its repo starts with."""
+
+    platform: str
+    use_case: str
+    event_source: str
+    #: The fixture the README and the after-copy message tell the owner to invoke first.
+    first_fixture: str
+    #: The targets of the FUZZ-REPORT lines its generated tests print (tests/support/fuzz.py).
+    fuzz_targets: frozenset[str]
+    #: Said in the refusal message of a misplaced event source, where the name is not enough.
+    note: str = ""
+
+
+def _variant(platform: str, use_case: str, event_source: str, first_fixture: str, *fuzz: str, note: str = "") -> Variant:
+    return Variant(platform, use_case, event_source, first_fixture, frozenset(fuzz), note)
+
+
+_CSV = ("parseCsv round trip", "parseCsv any text")
+_CRON_NOTE = "a scheduled sweep of the R2 bucket's incoming/ folder"
+
+#: Every allowed (platform, use case, event source). The first row of a (platform,
+#: use case) pair is its default event source.
+VARIANTS: tuple[Variant, ...] = (
+    _variant("lambda", "json_api", "http_api", "post-order.json", "orders-api", "orders-api with store outage"),
+    _variant("lambda", "json_api", "function_url", "post-order.json", "orders-api", "orders-api with store outage"),
+    _variant("lambda", "webhook", "http_api", "delivery-valid.json", "webhook", "webhook with store outage"),
+    _variant("lambda", "webhook", "function_url", "delivery-valid.json", "webhook", "webhook with store outage"),
+    _variant("lambda", "file_import", "s3", "object-created.json", "s3-import"),
+    _variant("lambda", "queue_consumer", "sqs", "batch-valid.json", "sqs-consumer"),
+    _variant("lambda", "queue_consumer", "eventbridge", "event-valid.json", "eventbridge-consumer"),
+    _variant("workers", "json_api", "fetch", "post-order.json", "fetch /orders"),
+    _variant("workers", "webhook", "fetch", "delivery-valid.json", "fetch /webhook"),
+    _variant("workers", "file_import", "r2_notification", "object-created.json", "queue R2 notifications", *_CSV),
+    _variant("workers", "file_import", "fetch", "post-import.json", "fetch /imports", *_CSV),
+    _variant("workers", "file_import", "cron", "scheduled-sweep.json", "scheduled sweep", *_CSV, note=_CRON_NOTE),
+    _variant("workers", "edge_redirect", "fetch", "get-redirected-path.json", "fetch redirects"),
+    _variant("workers", "queue_consumer", "queue", "batch-valid.json", "queue messages"),
+)
+
+#: Idempotency stores per platform; the first is the default.
+STORES_BY_PLATFORM: dict[str, tuple[str, ...]] = {
+    "lambda": ("dynamodb",),
+    "workers": ("durable_object", "d1", "kv"),
+}
+
+#: How callers of an HTTP endpoint authenticate, per platform; the first is the default.
+AUTH_BY_PLATFORM: dict[str, tuple[str, ...]] = {
+    "lambda": ("iam", "none", "api_key"),
+    "workers": ("api_key", "none"),
+}
+#: Use cases that fix the authentication: a webhook's caller is the provider, who signs.
+AUTH_BY_USE_CASE: dict[str, tuple[str, ...]] = {"webhook": ("hmac",)}
+
+
+# ------------------------------------------------------------ what is allowed --
+def variant_of(platform: str, use_case: str, event_source: str) -> Variant | None:
+    return _VARIANT_INDEX.get((platform, use_case, event_source))
+
+
+def use_cases_on(platform: str) -> tuple[str, ...]:
+    found = {variant.use_case for variant in VARIANTS if variant.platform == platform}
+    return tuple(use_case for use_case in USE_CASES if use_case in found)
+
+
+def event_sources_for(platform: str, use_case: str) -> tuple[str, ...]:
+    """Allowed event sources, the default first."""
+    return tuple(v.event_source for v in VARIANTS if (v.platform, v.use_case) == (platform, use_case))
+
+
+def stores_for(platform: str, use_case: str) -> tuple[str, ...]:
+    """The idempotency stores a combination can use, the default first; none when stateless."""
+    return () if use_case in STATELESS_USE_CASES else STORES_BY_PLATFORM.get(platform, ())
+
+
+def auths_for(platform: str, use_case: str) -> tuple[str, ...]:
+    """Allowed authentications of an HTTP endpoint, the default first."""
+    return AUTH_BY_USE_CASE.get(use_case) or AUTH_BY_PLATFORM.get(platform, ())
+
+
+def schemes_for(use_case: str) -> tuple[str, ...]:
+    return SIGNATURE_SCHEMES if use_case == "webhook" else ()
+
+
+def is_http(use_case: str, event_source: str) -> bool:
+    return event_source in HTTP_SOURCES and use_case not in STATELESS_USE_CASES
+
+
+def _allowed(question: str, platform: str, use_case: str) -> tuple[str, ...]:
+    if question == "use_case":
+        return use_cases_on(platform)
+    if question == "event_source":
+        return event_sources_for(platform, use_case)
+    if question == "idempotency_store":
+        # Asked only where the use case keeps records (copier.yml `when`); the platform decides.
+        return STORES_BY_PLATFORM.get(platform, ())
+    if question == "auth":
+        return auths_for(platform, use_case)
+    if question == "signature_scheme":
+        return SIGNATURE_SCHEMES
+    raise KeyError(f"{question} is not a question of the catalogue")
+
+
+def default(question: str, platform: str, use_case: str) -> str:
+    """The default answer of a choice question, given the platform and use case.
+
+    Questions that are not asked (auth for an S3 import) still get a default that fits,
+    because Copier renders the default of every question.
+    """
+    allowed = _allowed(question, platform, use_case)
+    return allowed[0] if allowed else ""
+
+
+def _listed(values: tuple[str, ...] | list[str]) -> str:
+    values = list(values)
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def refusal(question: str, value: str, platform: str, use_case: str) -> str:
+    """Why ``value`` does not fit the earlier answers, as one line; "" when it fits.
+
+    The line names the question, the value, where the value fits and what to choose
+    instead: ``<question> <value> fits/needs …; on <platform> choose …``.
+    """
+    allowed = _allowed(question, platform, use_case)
+    if value in allowed:
+        return ""
+    if question == "use_case":
+        needs = [p for p in PLATFORMS if value in use_cases_on(p)]
+        return f"use_case {value} needs platform {_listed(needs)}; on {platform} choose {_listed(allowed)}"
+    if question == "event_source":
+        homes = [v for v in VARIANTS if v.event_source == value]
+        fits = "; ".join(
+            f"platform {p} with use_case {_listed([u for u in USE_CASES if any(v.use_case == u and v.platform == p for v in homes)])}"
+            for p in PLATFORMS
+            if any(v.platform == p for v in homes)
+        )
+        note = f" ({homes[0].note})" if homes and homes[0].note else ""
+        instead = f"; on {platform} with use_case {use_case} choose {_listed(allowed)}" if allowed else ""
+        return f"event_source {value} fits {fits}{note}{instead}"
+    if question == "idempotency_store":
+        needs = [p for p in PLATFORMS if value in STORES_BY_PLATFORM[p]]
+        return f"idempotency_store {value} needs platform {_listed(needs)}; on {platform} choose {_listed(allowed)}"
+    if question == "auth":
+        in_order = [auth for auth in AUTHS if auth in allowed]
+        if use_case in AUTH_BY_USE_CASE:
+            return f"auth {value} is not allowed for use_case {use_case}; use_case {use_case} needs auth {_listed(in_order)}"
+        bound = [u for u, auths in AUTH_BY_USE_CASE.items() if value in auths]
+        if bound:
+            return f"auth {value} is for use_case {_listed(bound)}; choose {_listed(in_order)}"
+        needs = [p for p in PLATFORMS if value in AUTH_BY_PLATFORM[p]]
+        return f"auth {value} needs platform {_listed(needs)}; on {platform} choose {_listed(in_order)}"
+    return f"{question} {value} does not fit; choose {_listed(allowed)}"
+
+
+# -------------------------------------------------------- every combination --
+@dataclass(frozen=True)
+class Combination:
+    """One allowed set of choice answers: the questions that decide which files exist."""
+
+    platform: str
+    use_case: str
+    event_source: str
+    idempotency_store: str = ""
+    auth: str = ""
+    signature_scheme: str = ""
+
+    @property
+    def id(self) -> str:
+        parts = (self.platform, self.use_case, self.event_source, self.idempotency_store, self.auth, self.signature_scheme)
+        return "-".join(part for part in parts if part)
+
+    @property
+    def variant(self) -> Variant:
+        found = variant_of(self.platform, self.use_case, self.event_source)
+        assert found is not None, self
+        return found
+
+    def answers(self) -> dict[str, str]:
+        """The choices as `--data` answers: only the questions this combination is asked."""
+        names = ("platform", "use_case", "event_source", "idempotency_store", "auth", "signature_scheme")
+        return {name: getattr(self, name) for name in names if getattr(self, name)}
+
+
+def combinations(platform: str | None = None) -> tuple[Combination, ...]:
+    """Every combination of choices the questionnaire accepts, in catalogue order."""
+    found = []
+    for variant in VARIANTS:
+        if platform and variant.platform != platform:
+            continue
+        http = is_http(variant.use_case, variant.event_source)
+        for store, auth, scheme in itertools.product(
+            stores_for(variant.platform, variant.use_case) or ("",),
+            auths_for(variant.platform, variant.use_case) if http else ("",),
+            schemes_for(variant.use_case) or ("",),
+        ):
+            found.append(Combination(variant.platform, variant.use_case, variant.event_source, store, auth, scheme))
+    return tuple(found)
+
+
+def combination_of(answers: Mapping[str, Any]) -> Combination:
+    """The combination that a complete set of answers (as recorded) stands for."""
+    platform = answers.get("platform", "lambda")
+    use_case = answers.get("use_case", "json_api")
+    event_source = answers.get("event_source") or default("event_source", platform, use_case)
+    http = is_http(use_case, event_source)
+    return Combination(
+        platform,
+        use_case,
+        event_source,
+        (answers.get("idempotency_store") or default("idempotency_store", platform, use_case)) if stores_for(platform, use_case) else "",
+        (answers.get("auth") or default("auth", platform, use_case)) if http else "",
+        (answers.get("signature_scheme") or default("signature_scheme", platform, use_case)) if use_case == "webhook" else "",
+    )
+
+
+# ------------------------------------------------------- which files exist --
+@dataclass(frozen=True)
+class Chosen:
+    """The answers that decide which files a repo gets, as the templates see them."""
+
+    platform: str
+    use_case: str
+    event_source: str
+    store: str  # "" for stateless use cases
+    auth: str  # "" unless the event source is HTTP
+    signature_scheme: str  # "" unless a webhook
+    cors: bool
+    with_ci: bool
+    with_mcp: bool
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> Chosen:
+        """From a (possibly partial) set of answers, as in a Jinja context."""
+        platform = str(answers.get("platform", "lambda"))
+        use_case = str(answers.get("use_case", "json_api"))
+        event_source = str(answers.get("event_source", ""))
+        http = is_http(use_case, event_source)
+        return cls(
+            platform=platform,
+            use_case=use_case,
+            event_source=event_source,
+            store=str(answers.get("idempotency_store", "")) if stores_for(platform, use_case) else "",
+            auth=str(answers.get("auth", "")) if http else "",
+            signature_scheme=str(answers.get("signature_scheme", "")) if use_case == "webhook" else "",
+            cors=http and bool(answers.get("cors_origins")),
+            with_ci=bool(answers.get("with_ci", True)),
+            with_mcp=bool(answers.get("with_mcp", False)),
+        )
+
+    @property
+    def is_lambda(self) -> bool:
+        return self.platform == "lambda"
+
+    @property
+    def is_workers(self) -> bool:
+        return self.platform == "workers"
+
+    @property
+    def is_http(self) -> bool:
+        return is_http(self.use_case, self.event_source)
+
+    @property
+    def is_event_consumer(self) -> bool:
+        return self.event_source not in HTTP_SOURCES and bool(self.event_source)
+
+    @property
+    def needs_idempotency(self) -> bool:
+        return self.use_case not in STATELESS_USE_CASES
+
+
+@dataclass(frozen=True)
+class Feature:
+    """Output paths (files or whole folders) that exist only when ``applies`` holds.
+
+    A path claimed by several features exists when any of them applies. Paths that no
+    feature claims are shared by every repo (tests/test_layout.py lists them).
+    """
+
+    name: str
+    applies: Callable[[Chosen], bool]
+    paths: tuple[str, ...]
+
+
+def _events(*names: str) -> tuple[str, ...]:
+    return tuple(f"events/{name}.json" for name in names)
+
+
+FEATURES: tuple[Feature, ...] = (
+    # ---- platforms
+    Feature("lambda", lambda c: c.is_lambda, (
+        "template.yaml", "samconfig.toml", "src/handler.mjs", "src/lib/stores/memory.mjs",
+        "test/unit", "test/integration", "test/support/canaries.mjs",
+    )),
+    Feature("lambda + HTTP", lambda c: c.is_lambda and c.is_http, (
+        "src/lib/apigateway.mjs", "test/support/hostile-http.mjs", "test/support/http-events.mjs",
+    )),
+    Feature("lambda + event consumer", lambda c: c.is_lambda and c.is_event_consumer, (
+        "src/lib/records.mjs", "test/integration/consumer-dynamodb.test.mjs", "test/support/consumer-events.mjs",
+    )),
+    Feature("workers", lambda c: c.is_workers, (
+        "wrangler.jsonc", "vitest.config.mjs", ".dev.vars.example", "src/index.mjs", "test/log-canaries.test.mjs", "test/logger.test.mjs",
+        "test/support/fuzz-report.mjs", "test/support/logs.mjs",
+    )),
+    # One source per kind of entry point; the cron sweep's single fixture has no test file of its own.
+    Feature("workers, not cron", lambda c: c.is_workers and c.event_source != "cron", ("test/fixtures.test.mjs",)),
+    Feature("workers + HTTP", lambda c: c.is_workers and c.is_http, ("src/lib/http-worker.mjs", "src/lib/workers-http.mjs")),
+    Feature("workers + event consumer", lambda c: c.is_workers and c.is_event_consumer, ("src/lib/queue-consumer.mjs",)),
+    Feature("workers + CORS", lambda c: c.is_workers and c.cors, ("src/lib/cors.mjs",)),
+    # ---- use cases
+    Feature("HTTP", lambda c: c.is_http, ("src/lib/api.mjs", "src/lib/idempotency-key.mjs", "src/lib/json-body.mjs")),
+    Feature("HTTP or edge_redirect", lambda c: c.is_http or c.use_case == "edge_redirect", ("src/lib/http.mjs",)),
+    Feature("json_api", lambda c: c.use_case == "json_api", (
+        "src/orders.mjs",
+        *_events("post-order", "post-order-bad-json", "post-order-invalid-input", "post-order-missing-key",
+                 "post-order-same-key-other-amount", "post-order-wrong-content-type", "get-health",
+                 "get-unknown-route", "delete-orders-wrong-method"),
+    )),
+    Feature("lambda + json_api", lambda c: c.is_lambda and c.use_case == "json_api", (
+        *_events("post-order-base64"), "test/integration/orders-api-dynamodb.test.mjs",
+        "test/integration/store-deadlines.test.mjs", "test/support/stalling-proxy.mjs",
+        "test/unit/orders-api.test.mjs", "test/unit/fuzz-orders-api.test.mjs", "test/unit/standards-oracles.test.mjs",
+    )),
+    Feature("workers + json_api", lambda c: c.is_workers and c.use_case == "json_api", (
+        *_events("post-order-too-large"), "test/orders-api.test.mjs", "test/orders-fuzz.test.mjs",
+    )),
+    Feature("webhook", lambda c: c.use_case == "webhook", (
+        "src/deliveries.mjs", "src/lib/signatures.mjs", "src/lib/webhook-auth.mjs", "test/support/official-signers.mjs",
+        *_events("delivery-valid", "delivery-bad-json", "delivery-missing-signature", "delivery-rotated-secret",
+                 "delivery-tampered-body", "delivery-wrong-secret"),
+    )),
+    # GitHub signs no timestamp, so its deliveries cannot be expired or early.
+    Feature("webhook + signed timestamp", lambda c: c.use_case == "webhook" and c.signature_scheme != "github", (
+        *_events("delivery-expired", "delivery-future"),
+    )),
+    Feature("lambda + webhook", lambda c: c.is_lambda and c.use_case == "webhook", (
+        "scripts/local-webhook-secrets.mjs", "test/integration/secret-stores-emulator.test.mjs",
+        "test/integration/webhook-dynamodb.test.mjs", "test/unit/fuzz-webhook.test.mjs", "test/unit/secrets.test.mjs",
+        "test/unit/signatures.test.mjs", "test/unit/webhook.test.mjs",
+    )),
+    Feature("workers + webhook", lambda c: c.is_workers and c.use_case == "webhook", (
+        "scripts/webhook-fixtures.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
+    )),
+    Feature("workers + file_import", lambda c: c.is_workers and c.use_case == "file_import", ("src/imports.mjs", "test/csv.test.mjs")),
+    Feature("edge_redirect", lambda c: c.use_case == "edge_redirect", (
+        "redirects.json", "src/redirects.mjs", "test/redirects.test.mjs", "test/redirect-rules.test.mjs",
+        "test/redirects-fuzz.test.mjs",
+        *_events("get-redirected-path", "get-redirected-with-query", "get-protocol-relative-path", "get-unknown-path",
+                 "post-redirected-path"),
+    )),
+    Feature("queue_consumer", lambda c: c.use_case == "queue_consumer", ("src/messages.mjs",)),
+    Feature("lambda + queue_consumer", lambda c: c.is_lambda and c.use_case == "queue_consumer", ("test/support/hostile-messages.mjs",)),
+    # ---- event sources
+    Feature("s3", lambda c: c.event_source == "s3", (
+        "src/files.mjs", "src/jobs.mjs", "test/integration/jobs-queue-emulator.test.mjs", "test/unit/file-import.test.mjs",
+        "test/unit/fuzz-s3.test.mjs",
+        *_events("object-created-encoded-key", "object-created-mixed-batch", "object-bad-key-encoding", "object-removed",
+                 "object-too-large", "object-wrong-type", "s3-test-event"),
+    )),
+    Feature("s3 or r2_notification", lambda c: c.event_source in {"s3", "r2_notification"}, _events("object-created")),
+    Feature("sqs", lambda c: c.event_source == "sqs", (
+        "test/unit/sqs-consumer.test.mjs", "test/unit/fuzz-sqs.test.mjs", *_events("batch-duplicate-message", "batch-partial-failure"),
+    )),
+    Feature("sqs or queue", lambda c: c.event_source in {"sqs", "queue"}, _events("batch-valid", "batch-poison-message")),
+    Feature("eventbridge", lambda c: c.event_source == "eventbridge", (
+        "test/unit/eventbridge-consumer.test.mjs", "test/unit/fuzz-eventbridge.test.mjs",
+        *_events("event-valid", "event-invalid-detail", "event-missing-id"),
+    )),
+    Feature("queue", lambda c: c.event_source == "queue", (
+        "test/queue-consumer.test.mjs", "test/queue-fuzz.test.mjs", *_events("batch-redelivered"),
+    )),
+    Feature("r2_notification", lambda c: c.event_source == "r2_notification", (
+        "src/notifications.mjs", "test/notifications.test.mjs", "test/notifications-fuzz.test.mjs",
+        *_events("object-deleted", "object-created-redelivered", "object-created-missing-object", "notification-malformed"),
+    )),
+    Feature("cron", lambda c: c.event_source == "cron", (
+        "src/sweep.mjs", "test/sweep.test.mjs", "test/sweep-fuzz.test.mjs", "test/support/memory-bucket.mjs",
+        *_events("scheduled-sweep"),
+    )),
+    Feature("workers + file_import + fetch", lambda c: c.is_workers and c.use_case == "file_import" and c.event_source == "fetch", (
+        "src/uploads.mjs", "test/uploads.test.mjs", "test/uploads-fuzz.test.mjs",
+        *_events("post-import", "post-import-missing-key", "post-import-ragged-rows", "post-import-wrong-content-type",
+                 "get-imports-wrong-method"),
+    )),
+    # ---- stores
+    Feature("idempotency store", lambda c: c.needs_idempotency, (
+        "src/store.mjs", "src/lib/idempotency.mjs", "src/lib/deadline.mjs", "src/lib/digest.mjs", "src/lib/stores",
+    )),
+    Feature("dynamodb", lambda c: c.store == "dynamodb", (
+        "src/lib/stores/dynamodb.mjs", "test/support/dynalite.mjs", "test/integration/dynamodb-idempotency.test.mjs",
+    )),
+    Feature("workers + idempotency store", lambda c: c.is_workers and c.needs_idempotency, (
+        "test/idempotency-store.test.mjs", "test/support/outage.mjs",
+    )),
+    Feature("durable_object", lambda c: c.store == "durable_object", ("src/lib/stores/durable-object.mjs",)),
+    Feature("d1", lambda c: c.store == "d1", (
+        "src/lib/stores/d1.mjs", "src/maintenance.mjs", "migrations", "test/support/apply-migrations.mjs",
+    )),
+    Feature("kv", lambda c: c.store == "kv", ("src/lib/stores/kv.mjs",)),
+    # ---- auth
+    Feature("api_key", lambda c: c.auth == "api_key", ("src/lib/api-key.mjs",)),
+    Feature("api_key or webhook", lambda c: c.auth == "api_key" or c.use_case == "webhook", ("src/lib/constant-time.mjs",)),
+    Feature("lambda + iam", lambda c: c.is_lambda and c.auth == "iam", ("src/lib/iam-caller.mjs",)),
+    Feature("lambda + api_key", lambda c: c.is_lambda and c.auth == "api_key", ("scripts/local-api-keys.mjs", "test/unit/api-key.test.mjs")),
+    Feature("lambda + secrets", lambda c: c.is_lambda and (c.use_case == "webhook" or c.auth == "api_key"), ("src/secrets.mjs",)),
+    Feature("workers + json_api + api_key", lambda c: c.is_workers and c.use_case == "json_api" and c.auth == "api_key", (
+        *_events("get-health-wrong-api-key"),
+    )),
+    Feature("workers + upload + api_key", lambda c: c.is_workers and c.event_source == "fetch" and c.use_case == "file_import" and c.auth == "api_key", (
+        *_events("post-import-wrong-api-key"),
+    )),
+    # ---- extras
+    Feature("with_ci", lambda c: c.with_ci, (".github",)),
+    Feature("with_mcp", lambda c: c.with_mcp, (".mcp.json",)),
+)
+
+
+#: Output paths every repo gets: one source, or one source per platform that its
+#: name picks (`{% if is_lambda %}package.json{% endif %}.jinja`).
+SHARED: tuple[str, ...] = (
+    ".claude", ".githooks", ".gitignore", ".copier-answers.yml", "CLAUDE.md", "DEPLOY_CHECKLIST.md", "README.md",
+    "prompts", "package.json", "scripts/check.mjs", "scripts/check-conflict-markers.mjs", "scripts/invoke.mjs",
+    "scripts/lib", "src/config.mjs", "src/lib/config-reader.mjs", "src/lib/logger.mjs", "test/support/fuzz.mjs",
+)
+
+
+def excluded_paths(chosen: Chosen) -> tuple[str, ...]:
+    """Output paths of the features ``chosen`` does not have, as anchored `_exclude` patterns."""
+    kept = {path for feature in FEATURES if feature.applies(chosen) for path in feature.paths}
+    dropped = {path for feature in FEATURES if not feature.applies(chosen) for path in feature.paths} - kept
+    return tuple(f"/{path}" for path in sorted(dropped))
+
+
+_VARIANT_INDEX = {(v.platform, v.use_case, v.event_source): v for v in VARIANTS}
