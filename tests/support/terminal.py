@@ -59,7 +59,7 @@ class Choice:
 class Questionnaire:
     """A running `copier copy` in a pseudo-terminal."""
 
-    def __init__(self, args: list[str], timeout: float = 60) -> None:
+    def __init__(self, args: list[str], timeout: float = 60, columns: int = 250) -> None:
         # No cursor-position requests: nobody answers them in a pseudo-terminal.
         env = {**GIT_ENV, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
         self.prompts = question_prompts()
@@ -68,7 +68,7 @@ class Questionnaire:
         self.transcript: list[str] = []
         copier = str(Path(sys.executable).with_name("copier"))
         self.child = pexpect.spawn(
-            copier, args, env=env, encoding="utf-8", dimensions=(60, 250), timeout=timeout
+            copier, args, env=env, encoding="utf-8", dimensions=(60, columns), timeout=timeout
         )
 
     def _record(self) -> None:
