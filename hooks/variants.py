@@ -503,7 +503,7 @@ FEATURES: tuple[Feature, ...] = (
         "test/unit/signatures.test.mjs", "test/unit/webhook.test.mjs",
     )),
     Feature("workers + webhook", lambda c: c.is_workers and c.use_case == "webhook", (
-        "scripts/webhook-fixtures.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
+        "scripts/webhook-fixtures.mjs", "scripts/send.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
     )),
     Feature("workers + file_import", lambda c: c.is_workers and c.use_case == "file_import", ("src/imports.mjs", "test/csv.test.mjs")),
     Feature("edge_redirect", lambda c: c.use_case == "edge_redirect", (
