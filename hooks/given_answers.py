@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ COPIER_YML = Path(__file__).resolve().parent.parent / "copier.yml"
 
 #: The choice questions whose refusals the catalogue explains.
 CATALOGUE_CHOICES = ("use_case", "event_source", "idempotency_store", "auth")
+
+#: Unicode categories shown escaped: controls, formatting (bidi overrides), line and paragraph separators.
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 @functools.cache
@@ -136,5 +140,8 @@ def _listed(values: list[str]) -> str:
 
 
 def _shown(value: Any) -> str:
+    """The answer quoted on one line: JSON quotes, and every control or invisible character
+    escaped (a raw U+2028 would end the line in a terminal, and in Python's splitlines)."""
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    text = "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in INVISIBLE else char for char in text)
     return text if len(text) <= 60 else text[:57] + "…"
