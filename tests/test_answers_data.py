@@ -319,9 +319,9 @@ def test_workers_copy_says_when_compatibility_date_is_not_today(template_repo: P
     assert result.returncode == 0, result.stderr[-3000:]
     written = re.search(r'"compatibility_date": "([\d-]+)"', (tmp_path / "project" / "wrangler.jsonc").read_text()).group(1)
     newest, today = pins.load().max_compatibility_date, pins.today()
-    said = f"compatibility_date is {newest.isoformat()}, not today ({today.isoformat()}): it is the newest date the pinned workerd"
+    said = f"compatibility_date is {newest.isoformat()}, not today ({today.isoformat()}): it is\nthe newest date the pinned workerd"
     if today > newest:
-        assert written == newest.isoformat() and said in result.stderr
+        assert written == newest.isoformat() and said in result.stderr, result.stderr[-2000:]
     else:
         assert written == today.isoformat() and "not today" not in result.stderr
 
