@@ -10,6 +10,7 @@ reason after its title, and a question's help text starts its prompt line.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from typing import Any
 
@@ -121,3 +122,18 @@ def test_every_help_text_is_one_short_line(question: str) -> None:
     for context in HELP_CONTEXTS:
         shown = "🎤 " + rendered_help(QUESTIONS[question], context)
         assert columns(shown) <= COLUMNS - 8, f"{columns(shown)} columns: {shown}"
+
+
+@pytest.mark.parametrize("question", ["use_case", "event_source", "idempotency_store", "auth"])
+def test_a_disabled_choices_reason_names_no_choice_of_its_own_screen(question: str) -> None:
+    """The reason says where a choice fits ("Workers only", "for webhook"), never "choose X"
+    for an X that is itself disabled on the same screen."""
+    values = list(choice_titles(question))
+    named = {}
+    for platform in variants.PLATFORMS:
+        for use_case in variants.USE_CASES:
+            for value in values:
+                reason = variants.screen_reason(question, value, platform, use_case)
+                if any(re.search(rf"\b{other}\b", reason) for other in values):
+                    named[(platform, use_case, value)] = reason
+    assert not named, named
