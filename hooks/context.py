@@ -74,6 +74,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
         "body_limit": answer_rules.body_limit(answers),
+        # `help: Function timeout, {{ answer_allowed('timeout_s') }}`: the range a number question takes here
+        "answer_allowed": lambda question: answer_rules.allowed(question, answers),
         # `validator: "{{ answer_problem('memory_mb', memory_mb) }}"` in copier.yml
         "answer_problem": functools.partial(_answer_problem, answers),
     }

@@ -110,9 +110,13 @@ HELP_CONTEXTS = [
         "body_limit": answer_rules.body_limit({"platform": platform}),
         "default_compatibility_date": NEWEST.isoformat(),
         "today_utc": today,
+        "answer_allowed": lambda question, platform=platform, source=source: answer_rules.allowed(
+            question, {"platform": platform, "event_source": source}),
+        "event_source": source,
     }
     for platform in variants.PLATFORMS
     for today in (NEWEST.isoformat(), (NEWEST + datetime.timedelta(days=30)).isoformat())
+    for source in ("http_api", "sqs")
 ]
 
 

@@ -151,6 +151,10 @@ def test_lambda_sqs_consumer_asks_lambdas_limits_and_refuses_what_sqs_cannot_tak
         "log_retention_days": "log_retention_days: one of 1, 3, 5, 7, 14, 30, …",
         "memory_mb": "Invalid input",  # Copier's own word for a non-number in an int question
     }
+    # So the prompt line itself says what a number question takes.
+    shown = session.text()
+    assert "Function memory, 128 to 10240 MB (CPU grows with it)" in shown
+    assert "Function timeout, 1 to 900 seconds" in shown and "Hours a completed request can be replayed (1 to 720 hours)" in shown
     assert session.asked[:3] == ["platform", "use_case", "event_source"]
     for absent in ("idempotency_store", "auth", "signature_scheme", "max_body_kb", "cors_origins", "compatibility_date"):
         assert absent not in session.asked, absent
