@@ -42,12 +42,11 @@ $(NODE22): tests/node22/package.json tests/node22/package-lock.json
 
 node22: $(NODE_FOR_GENERATED_REPOS)
 
-demo: venv node22
-	rm -rf $(DEMO_DIR)
-	$(BIN)/copier copy --defaults --trust --quiet . $(DEMO_DIR)
-	cd $(DEMO_DIR) && node --version && npm install --no-audit --no-fund
-	cd $(DEMO_DIR) && npm test
-	cd $(DEMO_DIR) && npm run invoke -- events/post-order.json events/post-order.json
+# Step 1 is printed here, before the venv exists; tools/demo.py tells the rest.
+demo:
+	@echo "[1/5] tools: .venv (requirements/test.txt) and Node.js 22 if needed; the first run takes ~2 minutes"
+	@$(MAKE) --no-print-directory --silent venv node22
+	@$(BIN)/python tools/demo.py $(DEMO_DIR)
 
 test: venv node22
 	$(BIN)/pytest -n 2 --dist loadgroup

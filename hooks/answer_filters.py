@@ -14,7 +14,7 @@ enough to escape here; a TOML writer package would be one more thing every user 
 install next to copier.
 
 Loaded by ``_jinja_extensions`` in ``copier.yml``; the filters are available in every
-template and in the questionnaire's validators.
+template.
 """
 
 from __future__ import annotations
@@ -63,19 +63,6 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
 
 
-def free_text_problem(value: Any, question: str, max_length: int | None = None) -> str:
-    """Why ``value`` cannot be the answer to a free-text question, or "" when it can."""
-    text = str(value)
-    if not text.strip():
-        return f"{question} is required"
-    for position, char in enumerate(text, start=1):
-        if forbidden_in_text(char):
-            return f"{question} must be one line of text without control characters (found {describe(char)} at character {position})"
-    if max_length is not None and len(text) > max_length:
-        return f"{question} must be at most {max_length} characters (got {len(text)})"
-    return ""
-
-
 def fits_aws_tag_value(char: str) -> bool:
     return char in AWS_TAG_SYMBOLS or unicodedata.category(char)[0] in {"L", "N", "Z"}
 
@@ -92,15 +79,6 @@ def aws_tag_problem(value: Any, question: str) -> str:
     if len(text) > AWS_TAG_VALUE_MAX:
         return f"{question} becomes an AWS tag value, so it must be at most {AWS_TAG_VALUE_MAX} characters (got {len(text)})"
     return ""
-
-
-def fullmatch(value: Any, pattern: str) -> bool:
-    """Whether the whole answer matches ``pattern``.
-
-    ``regex_search('^…$')`` also accepts a trailing newline, because ``$`` matches
-    before one; validators use this instead.
-    """
-    return re.fullmatch(pattern, str(value)) is not None
 
 
 class AnswerRefused(ValueError):
@@ -192,9 +170,6 @@ def sam_cli_tags(tags: Mapping[str, Any]) -> str:
 
 
 FILTERS = {
-    "free_text_problem": free_text_problem,
-    "aws_tag_problem": aws_tag_problem,
-    "fullmatch": fullmatch,
     "aws_tag_value": aws_tag_value,
     "yaml_str": yaml_str,
     "toml_str": toml_str,

@@ -18,11 +18,13 @@ import functools
 import hashlib
 import hmac
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 
 def _sibling_module(name: str) -> ModuleType:
@@ -43,6 +45,9 @@ def _sibling_module(name: str) -> ModuleType:
 variants = _sibling_module("variants")
 claude_policy = _sibling_module("claude_policy")
 pins = _sibling_module("pins")
+answer_rules = _sibling_module("answer_rules")
+given_answers = _sibling_module("given_answers")
+versions = _sibling_module("versions")
 
 
 def derive(answers: dict[str, Any]) -> dict[str, Any]:
@@ -68,28 +73,14 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
-        "body_limit": BODY_LIMITS.get(platform, BODY_LIMITS["lambda"]),
+        "body_limit": answer_rules.body_limit(answers),
+        # `help: Function timeout, {{ answer_allowed('timeout_s') }}`: the range a number question takes here
+        "answer_allowed": lambda question: answer_rules.allowed(question, answers),
+        # `validator: "{{ answer_problem('memory_mb', memory_mb) }}"` in copier.yml
+        "answer_problem": functools.partial(_answer_problem, answers),
     }
     # Versions come last: a pin's `when` reads the answers and the values above.
     return {**derived, **pins.pins_context({**answers, **derived})}
-
-
-# ---------------------------------------------------------- platform limits --
-# The largest max_body_kb each platform can deliver to the handler, with the reason the
-# questionnaire gives (Lambda quotas; Cloudflare Workers limits, checked 2026-12).
-BODY_LIMITS: dict[str, dict[str, Any]] = {
-    "lambda": {
-        "kib": 6144,
-        "reason": "Lambda's 6 MB limit on a synchronous invocation, which holds the whole event: body, headers and JSON escaping",
-    },
-    "workers": {
-        "kib": 102400,
-        "reason": (
-            "100 MB, the request body limit of Cloudflare's Free and Pro plans; Business and Enterprise allow more, "
-            "but the Worker holds the whole body in its 128 MB of memory"
-        ),
-    },
-}
 
 
 # -------------------------------------------------------------- the catalogue --
@@ -106,11 +97,25 @@ def catalogue_context(answers: dict[str, Any], platform: str, use_case: str, eve
         "choice_refusal": functools.partial(_refusal, platform, use_case),
         # `default: "{{ choice_default('event_source') }}"` in copier.yml
         "choice_default": functools.partial(_default, platform, use_case),
+        # `when: "{{ choice_is_open('event_source') }}"`: asked only when more than one value fits
+        "choice_is_open": lambda question: variants.asked(question, platform, use_case),
+        # Not asked because one value fits; recorded by the answers file, shown after the copy.
+        "fixed_choices": variants.fixed_choices(platform, use_case, event_source),
+        "project_texts": variants.project_texts(use_case, event_source, answers.get("signature_scheme", "")),
+        # The after-copy summary: the choices that decide the files, in the order asked.
+        "case_title": variants.case_title(platform, use_case),
+        "chosen_summary": variants.Chosen.of(answers).summary(),
+        "release_note": versions.release_note,
+        "update_outcome": versions.update_outcome,
     }
 
 
 def _refusal(platform: str, use_case: str, question: str, value: str) -> str:
-    return variants.refusal(question, value, platform, use_case)
+    return variants.screen_reason(question, value, platform, use_case)
+
+
+def _answer_problem(answers: dict[str, Any], question: str, value: Any) -> str:
+    return answer_rules.problem(question, value, {**answers, question: value})
 
 
 def _default(platform: str, use_case: str, question: str) -> str:
@@ -270,8 +275,63 @@ class DerivedContext(ContextHook):
     Copier builds a Jinja context for every file, path part, default and validator, so
     the values are computed once per set of answers. :func:`derive` reads answers only
     (never Copier's `_copier_*` values), which makes the answers the cache key.
+
+    While the questions are answered it also checks the `--data`/`--data-file` answers
+    (:mod:`given_answers`) and stops with Copier's own user error when one is refused.
     """
 
     def hook(self, context: dict[str, Any]) -> None:
         key = tuple(sorted((name, value) for name, value in context.items() if not name.startswith("_") and isinstance(value, _SCALARS)))
+        if getattr(context.get("_copier_phase"), "value", None) == "prompt":
+            self.refuse_bad_given_answers(context)
         context.update(_derive_once(key))
+
+    def refuse_bad_given_answers(self, context: dict[str, Any]) -> None:
+        conf = context["_copier_conf"]
+        given = {name: value for name, value in dict(conf["data"] or {}).items() if not str(name).startswith("_")}
+        if not given:
+            return
+        earlier = {name: context[name] for name in given_answers.questions() if name in context and name not in given}
+        found = self._problems(_frozen(given), _frozen(earlier), bool(conf["defaults"]))
+        if found:
+            raise UserMessageError(
+                "copier-serverless cannot use these answers (--data, --data-file); nothing was written:\n"
+                + "\n".join(f"  {line}" for line in found)
+            )
+
+    @functools.lru_cache(maxsize=32)  # noqa: B019 - one hook object per Copier run
+    def _problems(self, given: str, earlier: str, defaults: bool) -> tuple[str, ...]:
+        return tuple(
+            given_answers.problems(
+                json.loads(given),
+                json.loads(earlier),
+                refusal=lambda question, value, answers: variants.refusal(
+                    question, value, answers.get("platform", "lambda"), answers.get("use_case", "json_api")
+                ),
+                rule=lambda question, value, answers: answer_rules.refusal(question, value, answers),
+                allowed=answer_rules.allowed,
+                default=self._default,
+                applies=self._applies,
+                defaults=defaults,
+            )
+        )
+
+    def _default(self, question: str, spec: dict[str, Any], answers: dict[str, Any]) -> Any:
+        """A question's default as far as the checks need it: the catalogue's or a plain value."""
+        if question in given_answers.CATALOGUE_CHOICES:
+            return variants.default(question, answers.get("platform", "lambda"), answers.get("use_case", "json_api"))
+        value = spec.get("default")
+        return None if isinstance(value, str) and "{" in value else value
+
+    def _applies(self, spec: dict[str, Any], answers: dict[str, Any]) -> bool:
+        """A question's `when`, rendered with these answers and their derived values."""
+        when = spec.get("when", True)
+        if isinstance(when, bool):
+            return when
+        rendered = self.environment.from_string(str(when)).render({**answers, **derive(answers)})
+        return rendered.strip().lower() in {"true", "yes", "1", "on"}
+
+
+def _frozen(answers: dict[str, Any]) -> str:
+    """A cache key for answers (YAML answer files may hold dates and lists)."""
+    return json.dumps(answers, sort_keys=True, default=str)

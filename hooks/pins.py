@@ -101,8 +101,11 @@ def default_compatibility_date(pins: Pins, on: datetime.date | None = None) -> s
     return min(on or today(), pins.max_compatibility_date).isoformat()
 
 
-def compatibility_date_problem(pins: Pins, value: object, on: datetime.date | None = None) -> str:
-    """The questionnaire's message for a compatibility_date answer, or "" when it is fine."""
+def compatibility_date_refusal(pins: Pins, value: object, on: datetime.date | None = None) -> tuple[str, str] | None:
+    """Why a compatibility_date answer is refused, as (what is allowed, why); None when it is fine.
+
+    The first part is short: the questionnaire shows it in a one-line bar (hooks/answer_rules.py).
+    """
     text = str(value)
     try:
         # fromisoformat alone also takes 20261201 and week dates such as 2026-W48-1.
@@ -110,19 +113,19 @@ def compatibility_date_problem(pins: Pins, value: object, on: datetime.date | No
             raise ValueError(text)
         date = datetime.date.fromisoformat(text)
     except ValueError:
-        return f"compatibility_date must be a real date, YYYY-MM-DD (got {json.dumps(text)})"
+        return "a real date, YYYY-MM-DD", f"got {json.dumps(text)}"
     newest = pins.max_compatibility_date
     current = on or today()
     if date < EARLIEST_COMPATIBILITY_DATE:
-        return f"compatibility_date must be {EARLIEST_COMPATIBILITY_DATE.isoformat()} or later (nodejs_compat v2)"
+        return f"{EARLIEST_COMPATIBILITY_DATE.isoformat()} or later", "nodejs_compat v2, which the Workers build relies on"
     if date > newest:
         return (
-            f"compatibility_date must be at most {newest.isoformat()}, the newest date the pinned workerd "
-            f"{pins.wrangler['workerd']} (Wrangler {pins.wrangler['version']}) supports"
+            f"at most {newest.isoformat()}",
+            f"the newest date the pinned workerd {pins.wrangler['workerd']} (Wrangler {pins.wrangler['version']}) supports",
         )
     if date > current:
-        return f"compatibility_date must not be after today ({current.isoformat()}, UTC): Cloudflare refuses dates in the future"
-    return ""
+        return f"not after today, {current.isoformat()}", "UTC; Cloudflare refuses dates in the future"
+    return None
 
 
 def pins_context(context: dict[str, Any], pins: Pins | None = None) -> dict[str, Any]:
@@ -141,5 +144,4 @@ def pins_context(context: dict[str, Any], pins: Pins | None = None) -> dict[str,
         "max_compatibility_date": pins.max_compatibility_date.isoformat(),
         "today_utc": today().isoformat(),
         "default_compatibility_date": default_compatibility_date(pins),
-        "compatibility_date_problem": lambda value: compatibility_date_problem(pins, value),
     }

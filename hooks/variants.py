@@ -2,9 +2,11 @@
 
 One table per fact, read by everything else:
 
-- ``copier.yml`` asks the questions; its choice validators and defaults call
-  :func:`refusal` and :func:`default` (through the context hook), so the allowed
-  combinations are written only here.
+- ``copier.yml`` asks the questions; its choice validators, defaults and ``when``
+  conditions call :func:`screen_reason`, :func:`default` and :func:`asked` (through the
+  context hook), so the allowed combinations are written only here. A choice question
+  with one possible value is not asked (:func:`fixed_choices`), and the name and
+  description a project starts with fit its case (:func:`project_texts`).
 - ``_exclude`` in ``copier.yml`` drops :func:`excluded_paths`: the output paths whose
   features the answers did not choose. Template files therefore carry plain names; a
   Jinja condition stays in a name only where several sources write one output path
@@ -196,6 +198,113 @@ def refusal(question: str, value: str, platform: str, use_case: str) -> str:
     return f"{question} {value} does not fit; choose {_listed(allowed)}"
 
 
+#: How the screen names a platform in a short reason ("Workers only").
+PLATFORM_NAMES = {"lambda": "Lambda", "workers": "Workers"}
+
+
+def screen_reason(question: str, value: str, platform: str, use_case: str) -> str:
+    """Why a choice is disabled on the select screen, in a few words; "" when it fits.
+
+    Shown after the choice's title (``- Edge redirects and cache rules (Workers only)``),
+    so title and reason fit 80 columns; :func:`refusal` is the long form that `--data`
+    answers get. Only values that fit somewhere else are refused, so the reason names
+    where they fit, never a choice that is disabled on the same screen.
+    """
+    if value in _allowed(question, platform, use_case):
+        return ""
+    if question == "event_source":
+        homes = [v for v in VARIANTS if v.event_source == value]
+        if not any(v.platform == platform for v in homes):
+            return f"{PLATFORM_NAMES[homes[0].platform]} only" if homes else "not offered"
+        return "for " + _listed([u for u in USE_CASES if any(v.use_case == u and v.platform == platform for v in homes)])
+    if question == "auth":
+        bound = [u for u, auths in AUTH_BY_USE_CASE.items() if value in auths]
+        if bound:
+            return "for " + _listed(bound)
+    platforms = {
+        "use_case": [p for p in PLATFORMS if value in use_cases_on(p)],
+        "idempotency_store": [p for p in PLATFORMS if value in STORES_BY_PLATFORM[p]],
+        "auth": [p for p in PLATFORMS if value in AUTH_BY_PLATFORM[p]],
+    }.get(question, [])
+    if len(platforms) == 1:
+        return f"{PLATFORM_NAMES[platforms[0]]} only"
+    return "does not fit"
+
+
+def asked(question: str, platform: str, use_case: str) -> bool:
+    """Whether a choice question is asked: only when more than one value fits.
+
+    copier.yml's ``when`` also says where a question applies at all (auth only for HTTP
+    endpoints); this decides whether it is worth a screen.
+    """
+    return len(_allowed(question, platform, use_case)) > 1
+
+
+def fixed_choices(platform: str, use_case: str, event_source: str) -> dict[str, str]:
+    """The choice questions that apply but have one possible value, with that value.
+
+    They are not asked. Copier does not record the answer of a question it skips, so
+    the answers file template adds these: `.copier-answers.yml` then names the whole
+    combination (scripts/check.mjs and people read it), and the after-copy summary
+    shows them as set, not asked.
+    """
+    applies = {
+        "event_source": True,
+        "idempotency_store": bool(stores_for(platform, use_case)),
+        "auth": is_http(use_case, event_source),
+        "signature_scheme": use_case == "webhook",
+    }
+    return {
+        question: _allowed(question, platform, use_case)[0]
+        for question, applies_here in applies.items()
+        if applies_here and len(_allowed(question, platform, use_case)) == 1
+    }
+
+
+# ------------------------------------------------------- what a project is called --
+#: The name and description a new project starts with, by (use case, event source); ""
+#: stands for every event source of the use case. The webhook ones name the provider
+#: (``{provider}``, from the signature scheme). Only the JSON API's example domain is orders.
+PROJECT_TEXTS: dict[tuple[str, str], tuple[str, str]] = {
+    ("json_api", ""): ("Orders API", "Accepts orders over HTTP and hands them on exactly once."),
+    ("webhook", ""): ("{provider} Webhook Receiver", "Verifies signed {provider} deliveries and handles each event exactly once."),
+    ("file_import", "s3"): ("File Import", "Checks each file dropped into the S3 bucket and hands it on exactly once."),
+    ("file_import", "r2_notification"): ("CSV Import", "Imports each CSV file uploaded to the R2 bucket exactly once."),
+    ("file_import", "cron"): ("CSV Import Sweep", "Sweeps the R2 bucket on a schedule and imports each CSV file exactly once."),
+    ("file_import", "fetch"): ("CSV Upload", "Accepts CSV uploads over HTTP and stores each one in R2 exactly once."),
+    ("edge_redirect", ""): ("Edge Redirects", "Answers redirects and cache rules at the edge, from redirects.json."),
+    ("queue_consumer", "sqs"): ("Queue Consumer", "Handles each message of the SQS queue exactly once, with retries and a DLQ."),
+    ("queue_consumer", "eventbridge"): ("Event Consumer", "Handles each EventBridge event exactly once, with retries and a DLQ."),
+    ("queue_consumer", "queue"): ("Queue Consumer", "Handles each message of the Cloudflare Queue exactly once, with retries and a DLQ."),
+}
+#: How the after-copy message calls a use case ("Your Workers webhook receiver …").
+USE_CASE_TITLES = {
+    "json_api": "JSON API",
+    "webhook": "webhook receiver",
+    "file_import": "file import",
+    "edge_redirect": "edge redirects",
+    "queue_consumer": "queue consumer",
+}
+
+
+def case_title(platform: str, use_case: str) -> str:
+    return f"{PLATFORM_NAMES.get(platform, platform)} {USE_CASE_TITLES.get(use_case, use_case)}"
+
+
+#: How a webhook's name and description call its provider, by signature scheme.
+PROVIDER_NAMES = {"standard_webhooks": "", "stripe": "Stripe", "github": "GitHub"}
+
+
+def project_texts(use_case: str, event_source: str = "", signature_scheme: str = "") -> tuple[str, str]:
+    """The default project name and description for a case."""
+    name, description = PROJECT_TEXTS.get((use_case, event_source)) or PROJECT_TEXTS.get((use_case, ""), PROJECT_TEXTS[("json_api", "")])
+    provider = PROVIDER_NAMES.get(signature_scheme, "")
+    return (
+        " ".join(name.format(provider=provider).split()),
+        " ".join(description.format(provider=provider).split()),
+    )
+
+
 # -------------------------------------------------------- every combination --
 @dataclass(frozen=True)
 class Combination:
@@ -291,6 +400,18 @@ class Chosen:
             with_mcp=bool(answers.get("with_mcp", False)),
         )
 
+    def summary(self) -> list[tuple[str, str]]:
+        """The choices that apply, as (question, value) in the order they are asked."""
+        rows = [
+            ("platform", self.platform),
+            ("use_case", self.use_case),
+            ("event_source", self.event_source),
+            ("signature_scheme", self.signature_scheme),
+            ("idempotency_store", self.store),
+            ("auth", self.auth),
+        ]
+        return [(question, value) for question, value in rows if value]
+
     @property
     def is_lambda(self) -> bool:
         return self.platform == "lambda"
@@ -382,7 +503,7 @@ FEATURES: tuple[Feature, ...] = (
         "test/unit/signatures.test.mjs", "test/unit/webhook.test.mjs",
     )),
     Feature("workers + webhook", lambda c: c.is_workers and c.use_case == "webhook", (
-        "scripts/webhook-fixtures.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
+        "scripts/webhook-fixtures.mjs", "scripts/send.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
     )),
     Feature("workers + file_import", lambda c: c.is_workers and c.use_case == "file_import", ("src/imports.mjs", "test/csv.test.mjs")),
     Feature("edge_redirect", lambda c: c.use_case == "edge_redirect", (

@@ -16,8 +16,7 @@ from hooks.answer_filters import (
     AnswerRefused,
     aws_tag_problem,
     aws_tag_value,
-    free_text_problem,
-    fullmatch,
+    forbidden_in_text,
     md_text,
     sam_cli_tags,
     shell_quote,
@@ -89,8 +88,8 @@ CLAUDE_IMPORT = re.compile(r"(?:^|\s)@((?:[^\s\\]|\\ )+)")
 
 #: What a free-text answer may be (the validators refuse the rest); Markdown drops
 #: leading and trailing spaces of a line itself, so the values have none.
-MARKDOWN_VALUES = [v for v in HOSTILE if v and v == v.strip() and not free_text_problem(v, "x")] + chunks(
-    [c for c in EVERY_CHARACTER[:0x3000] if not free_text_problem(c, "x") and not c.isspace()])
+MARKDOWN_VALUES = [v for v in HOSTILE if v and v == v.strip() and not any(map(forbidden_in_text, v))] + chunks(
+    [c for c in EVERY_CHARACTER[:0x3000] if not forbidden_in_text(c) and not c.isspace()])
 
 
 @pytest.mark.parametrize("value", MARKDOWN_VALUES)
@@ -102,28 +101,6 @@ def test_md_text_renders_as_exactly_the_text(value: str, context: str) -> None:
     assert types == clean_types, f"{value!r} changed the Markdown structure of {markdown!r}"
     assert plain == clean_plain.replace("CLEAN", value)
     assert not CLAUDE_IMPORT.search(markdown), f"Claude Code would import a file from {markdown!r}"
-
-
-@pytest.mark.parametrize(
-    "value, problem",
-    [
-        ("Orders API", ""),
-        ("Zoë Ærø 👨‍👩‍👧 <b>\"q\"</b> \\", ""),
-        ("", "owner is required"),
-        ("   ", "owner is required"),
-        ("a\nRole: x", "owner must be one line of text without control characters (found a newline at character 2)"),
-        ("a\tb", "owner must be one line of text without control characters (found a tab at character 2)"),
-        ("a\u2028b", "(found U+2028 LINE SEPARATOR at character 2)"),
-        ("a\x85b", "(found U+0085 at character 2)"),
-        ("evil\u202eexe.txt", "(found U+202E RIGHT-TO-LEFT OVERRIDE at character 5)"),
-        ("\ufeffbom", "(found U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1)"),
-        ("x" * 31, "owner must be at most 30 characters (got 31)"),
-    ],
-)
-def test_free_text_problem_names_the_question_and_the_character(value: str, problem: str) -> None:
-    found = free_text_problem(value, "owner", max_length=30)
-    assert (problem in found) if problem else found == ""
-    assert "\n" not in found
 
 
 @pytest.mark.parametrize(
@@ -155,12 +132,6 @@ def test_sam_cli_tags_quote_values_and_refuse_what_sam_cannot_read() -> None:
     )
     with pytest.raises(AnswerRefused):
         sam_cli_tags({"owner": 'Jane "JJ" Doe'})
-
-
-def test_fullmatch_refuses_a_trailing_newline_that_regex_search_accepts() -> None:
-    assert re.search("^[a-z]+$", "orders\n"), "the reason fullmatch exists"
-    assert not fullmatch("orders\n", "[a-z]+")
-    assert fullmatch("orders", "[a-z]+")
 
 
 def test_the_module_needs_nothing_that_copier_does_not_bring() -> None:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from tests.support.git_history import GIT_ENV, commit_all, git
-from tests.support.render import TEMPLATE_ROOT
+from tests.support.render import TEMPLATE_ROOT, render
 
 MIGRATION = TEMPLATE_ROOT / "hooks" / "migrations" / "v1_0_0.py"
 
@@ -90,6 +90,35 @@ def test_migration_is_idempotent(v0_project: Path) -> None:
     second = run_script(v0_project)
     assert second.stdout == ""
     assert (v0_project / ".copier-answers.yml").read_text() == answers
+
+
+def test_migration_does_nothing_on_a_project_of_the_current_layout(tmp_path: Path) -> None:
+    """A project copied from an untagged commit (Copier's 0.0.0.postN) is older than 1.0.0,
+    so Copier runs the migration on it; it has events/, aws_region, and a fixtures/ folder
+    of the owner's own, and must come out untouched, silently."""
+    project = render(tmp_path / "project")
+    (project / "fixtures").mkdir()
+    (project / "fixtures/seed-data.json").write_text("{}\n")
+    git(project, "init", "--quiet")
+    commit_all(project, "A project of the current layout")
+    before = git(project, "rev-parse", "HEAD")
+
+    result = run_script(project)
+
+    assert result.stdout == "" and result.stderr == ""
+    assert git(project, "status", "--porcelain") == "", "nothing moved, nothing renamed"
+    assert git(project, "rev-parse", "HEAD") == before
+    assert (project / "fixtures/seed-data.json").exists()
+
+
+def test_a_workers_project_of_v0_is_recognised_by_its_fixtures_folder(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "fixtures").mkdir(parents=True)
+    (project / ".copier-answers.yml").write_text("_commit: v0.9.0\nplatform: workers\n")
+    (project / "fixtures/batch-valid.json").write_text("{}\n")
+    git(project, "init", "--quiet")
+    commit_all(project, "v0.x Workers project")
+    assert "migration 1.0.0: moved fixtures/batch-valid.json -> events/batch-valid.json" in run_script(project).stdout
 
 
 def test_rename_keeps_an_answer_that_already_has_the_new_name(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import yaml
 from hooks import pins
 from tests.support.git_history import commit_and_tag, init_template_repo
 from tests.support.terminal import Questionnaire, environment_has_pty, question_prompts
+from tests.support.wording import ORDERING, ORDERS, orders_wording
 
 pytestmark = pytest.mark.skipif(not environment_has_pty(), reason="needs a pseudo-terminal")
 
@@ -26,8 +27,8 @@ def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def start(template_repo: Path, destination: Path) -> Questionnaire:
-    return Questionnaire(["copy", "--trust", str(template_repo), str(destination)])
+def start(template_repo: Path, destination: Path, columns: int = 250) -> Questionnaire:
+    return Questionnaire(["copy", "--trust", str(template_repo), str(destination)], columns=columns)
 
 
 def recorded(project: Path) -> dict[str, object]:
@@ -41,70 +42,176 @@ def test_every_question_has_a_prompt_the_driver_can_tell_apart() -> None:
         assert not others, f"the prompt of {name} is part of the prompt of {others}"
 
 
-def test_person_types_answers_fixes_mistakes_and_gets_a_project(template_repo: Path, tmp_path: Path) -> None:
-    project = tmp_path / "billing-api"
+#: The after-copy summary's note on a choice that was set, not asked.
+NOT_ASKED = "(the only choice here, so not asked)"
+
+
+def summary_row(question: str, value: str, fixed: bool = False) -> str:
+    return f"{question:<18} {value}" + (f"   {NOT_ASKED}" if fixed else "")
+
+
+def shown_lines(session: Questionnaire) -> list[str]:
+    return [line.strip() for line in session.text().splitlines()]
+
+
+def assert_no_orders_after(session: Questionnaire, question: str) -> None:
+    """Once the case is chosen, nothing on the screen speaks of the JSON API's orders
+    (the list of use cases itself names the JSON API's example)."""
+    text = session.text()
+    following = session.asked[session.asked.index(question) + 1]
+    after = text[text.index(session.prompts[following]):]
+    found = [line for line in after.splitlines() if ORDERS.search(ORDERING.sub("", line))]
+    assert not found, found
+
+
+def test_workers_stripe_webhook_at_80_columns(template_repo: Path, tmp_path: Path) -> None:
+    """Workers + webhook + Stripe: the event source and auth have one answer and are not
+    asked; defaults name Stripe; a refused answer shows its whole first line at 80 columns."""
+    project = tmp_path / "stripe-hooks"
+    session = start(template_repo, project, columns=80)
+    bars: dict[str, str] = {}
+    while (name := session.next_question()) is not None:
+        if name == "platform":
+            session.choose("Cloudflare Workers")
+        elif name == "use_case":
+            session.choose("Webhook receiver")
+        elif name == "signature_scheme":
+            session.choose("Stripe")
+        elif name == "project_slug":
+            session.type("Stripe_Hooks")
+            bars[name] = session.retype_after_error("stripe-hooks")
+        elif name == "owner":
+            session.type("payments@acme.test")
+        elif name == "max_body_kb":
+            session.type("999999")
+            bars[name] = session.retype_after_error("128")
+        else:
+            session.accept_default()
+    assert session.wait_for_exit() == 0, session.text()[-3000:]
+
+    assert bars == {
+        "project_slug": "Validation error for question 'project_slug': a-z, 0-9 and single dashes only",
+        "max_body_kb": "Validation error for question 'max_body_kb': 1 to 102400 KiB on workers",
+    }
+    assert session.asked[:3] == ["platform", "use_case", "signature_scheme"], session.asked
+    for single in ("event_source", "auth"):
+        assert single not in session.asked, f"{single} has one possible answer here"
+    for lambdas in ("runtime", "log_retention_days", "timeout_s", "memory_mb", "aws_region"):
+        assert lambdas not in session.asked, f"{lambdas} is Lambda's"
+    assert_no_orders_after(session, "use_case")
+
+    answers = recorded(project)
+    assert (answers["project_name"], answers["project_slug"]) == ("Stripe Webhook Receiver", "stripe-hooks")
+    assert (answers["event_source"], answers["auth"], answers["max_body_kb"]) == ("fetch", "hmac", 128)
+    assert not orders_wording(project)
+    lines = shown_lines(session)
+    assert f'Your Workers webhook receiver "Stripe Webhook Receiver" is ready in {project}.' in lines
+    assert summary_row("event_source", "fetch", fixed=True) in lines
+    assert summary_row("auth", "hmac", fixed=True) in lines
+    assert summary_row("signature_scheme", "stripe") in lines
+    assert any(line.startswith("npm run send -- events/") for line in lines)
+    message = session.text()[session.text().index("Your Workers"):].replace(str(project), "my-fn")
+    assert max(len(line.rstrip()) for line in message.splitlines()) <= 80, message
+
+
+def test_lambda_sqs_consumer_asks_lambdas_limits_and_refuses_what_sqs_cannot_take(template_repo: Path, tmp_path: Path) -> None:
+    project = tmp_path / "queue"
     session = start(template_repo, project)
     errors: dict[str, str] = {}
-
     while (name := session.next_question()) is not None:
-        if name == "project_name":
-            session.type("Billing API")
-        elif name == "project_slug":
-            session.type("Billing_API")
-            errors[name] = session.expect_error()
-            assert session.prompts["description"] not in session.text(), "asked again, not moved on"
-            session.type("billing-api")
+        if name == "use_case":
+            session.choose("Queue consumer")
+        elif name == "event_source":
+            session.choose("SQS queue")
         elif name == "owner":
-            session.type("payments-team@example.com")
-        elif name == "runtime":
-            session.choose("nodejs24.x")
+            session.type("jobs@acme.test")
+        elif name == "timeout_s":
+            session.type("1000")
+            errors[name] = session.expect_error()
+            session.type("120")
+        elif name == "reserved_concurrency":
+            session.type("1")
+            errors[name] = session.expect_error()
+            session.type("5")
+        elif name == "log_retention_days":
+            session.type("45")
+            errors[name] = session.expect_error()
+            session.type("14")
+        elif name == "memory_mb":
+            session.type("lots")
+            errors[name] = session.expect_error()
+            session.type("512")
+        else:
+            session.accept_default()
+    assert session.wait_for_exit() == 0, session.text()[-3000:]
+
+    assert errors == {
+        "timeout_s": "timeout_s: 1 to 900 seconds",
+        "reserved_concurrency": "reserved_concurrency: 0, or 2 or more, with SQS",
+        "log_retention_days": "log_retention_days: one of 1, 3, 5, 7, 14, 30, …",
+        "memory_mb": "Invalid input",  # Copier's own word for a non-number in an int question
+    }
+    # So the prompt line itself says what a number question takes.
+    shown = session.text()
+    assert "Function memory, 128 to 10240 MB (CPU grows with it)" in shown
+    assert "Function timeout, 1 to 900 seconds" in shown and "Hours a completed request can be replayed (1 to 720 hours)" in shown
+    assert session.asked[:3] == ["platform", "use_case", "event_source"]
+    for absent in ("idempotency_store", "auth", "signature_scheme", "max_body_kb", "cors_origins", "compatibility_date"):
+        assert absent not in session.asked, absent
+    assert_no_orders_after(session, "use_case")
+
+    answers = recorded(project)
+    assert (answers["project_name"], answers["description"]) == (
+        "Queue Consumer", "Handles each message of the SQS queue exactly once, with retries and a DLQ.")
+    assert (answers["timeout_s"], answers["reserved_concurrency"], answers["log_retention_days"], answers["memory_mb"]) == (120, 5, 14, 512)
+    assert answers["idempotency_store"] == "dynamodb"
+    assert not orders_wording(project)
+    stack = (project / "template.yaml").read_text()
+    assert "AWS::SQS::Queue" in stack and re.search(r"RetentionInDays:\s*14", stack)
+    lines = shown_lines(session)
+    assert f'Your Lambda queue consumer "Queue Consumer" is ready in {project}.' in lines
+    assert summary_row("event_source", "sqs") in lines
+    assert summary_row("idempotency_store", "dynamodb", fixed=True) in lines
+
+
+def test_lambda_public_json_api_needs_a_review_date(template_repo: Path, tmp_path: Path) -> None:
+    project = tmp_path / "public-api"
+    session = start(template_repo, project)
+    errors: dict[str, str] = {}
+    while (name := session.next_question()) is not None:
+        if name == "event_source":
+            session.choose("Lambda function URL")
+        elif name == "project_name":
+            session.type("Billing API")
+        elif name == "owner":
+            session.type("billing@acme.test")
         elif name == "auth":
             session.choose("none")
         elif name == "public_until":
             session.type("next friday")
             errors[name] = session.expect_error()
             session.type("2027-01-31")
-        elif name == "memory_mb":
-            session.type("lots")
+        elif name == "cors_origins":
+            session.type("*")
             errors[name] = session.expect_error()
-            session.type("512")
-        elif name == "log_retention_days":
-            session.type("45")
-            errors[name] = session.expect_error()
-            session.type("90")
-        elif name == "with_mcp":
-            session.child.send("y")  # a yes/no question takes the key alone
+            session.type("https://app.acme.test")
         else:
             session.accept_default()
     assert session.wait_for_exit() == 0, session.text()[-3000:]
 
-    assert errors["project_slug"].startswith("project_slug: project_slug must be 1-40 characters")
-    assert '(got "Billing_API")' in errors["project_slug"]
-    assert errors["public_until"].startswith("public_until: public_until is required when auth is none")
-    assert errors["memory_mb"] == "Invalid input", "a non-number for an int question is refused"
-    assert errors["log_retention_days"].startswith("log_retention_days: log_retention_days must be one of 1, 3, 5")
-
+    assert errors == {
+        "public_until": "public_until: a date YYYY-MM-DD is required",
+        "cors_origins": 'cors_origins: "*" is refused; list exact origins',
+    }
+    assert session.asked[:4] == ["platform", "use_case", "event_source", "project_name"]
+    assert "idempotency_store" not in session.asked, "DynamoDB is the one store on Lambda"
     answers = recorded(project)
-    assert answers["project_name"] == "Billing API"
-    assert answers["project_slug"] == "billing-api"
-    assert answers["owner"] == "payments-team@example.com"
-    assert answers["runtime"] == "nodejs24.x"
-    assert answers["auth"] == "none"
-    assert str(answers["public_until"]) == "2027-01-31"
-    assert answers["memory_mb"] == 512
-    assert answers["log_retention_days"] == 90
-    assert answers["with_mcp"] is True
-    assert answers["_commit"] == "v1.0.0"
-
-    package = (project / "package.json").read_text()
-    assert '"name": "billing-api"' in package
-    stack = project / "template.yaml"
-    if stack.exists():
-        text = stack.read_text()
-        assert "nodejs24.x" in text and re.search(r"RetentionInDays:\s*90", text)
-
-    shown = session.text()
-    assert f"cd {project}" in shown and "npm test" in shown and "/requirements" in shown
+    assert (answers["project_slug"], answers["auth"], str(answers["public_until"])) == ("billing-api", "none", "2027-01-31")
+    assert answers["cors_origins"] == "https://app.acme.test"
+    assert "2027-01-31" in (project / "DEPLOY_CHECKLIST.md").read_text()
+    lines = shown_lines(session)
+    assert f'Your Lambda JSON API "Billing API" is ready in {project}.' in lines
+    assert summary_row("event_source", "function_url") in lines and summary_row("auth", "none") in lines
 
 
 def test_person_picks_workers_and_a_d1_store_with_the_arrow_keys(template_repo: Path, tmp_path: Path) -> None:
@@ -118,19 +225,18 @@ def test_person_picks_workers_and_a_d1_store_with_the_arrow_keys(template_repo: 
             chosen[name] = session.choose("D1 table")
         elif name == "compatibility_date":
             session.type("2026-02-30")
-            assert "compatibility_date must be a real date, YYYY-MM-DD" in session.expect_error()
-            # The whole prompt has been drawn by now. Its help says which date the default
-            # is, and why when it is not today.
+            assert session.expect_error() == "compatibility_date: a real date, YYYY-MM-DD"
+            # The whole prompt has been drawn by now. Its help says which date the default is.
             help_text = " ".join(session.text().split())
-            newest = pins.load().max_compatibility_date
-            assert f"The default is today ({pins.today().isoformat()}, UTC)" in help_text
-            assert (f"the newest date the pinned workerd {pins.load().wrangler['workerd']}" in help_text) == (pins.today() > newest)
+            today = pins.today() <= pins.load().max_compatibility_date
+            assert ("(default: today, UTC)" in help_text) == today
+            assert ("(default: the pinned workerd's newest)" in help_text) == (not today)
             session.type("2026-03-02")
         else:
             session.accept_default()
     assert session.wait_for_exit() == 0, session.text()[-3000:]
 
-    assert chosen == {"platform": "Cloudflare Workers (Wrangler)", "idempotency_store": "D1 table with a unique key (Workers)"}
+    assert chosen == {"platform": "Cloudflare Workers (Wrangler)", "idempotency_store": "D1 table with a unique key"}
     answers = recorded(project)
     assert (answers["platform"], answers["idempotency_store"]) == ("workers", "d1")
     assert str(answers["compatibility_date"]) == "2026-03-02"
@@ -147,7 +253,7 @@ def test_person_who_accepts_every_default_gets_the_lambda_json_api(template_repo
     answers = recorded(project)
     assert (answers["platform"], answers["use_case"], answers["event_source"]) == ("lambda", "json_api", "http_api")
     assert (project / "src/handler.mjs").exists()
-    assert session.asked[:4] == ["project_name", "project_slug", "description", "owner"]
+    assert session.asked[:6] == ["platform", "use_case", "event_source", "project_name", "project_slug", "description"]
 
 
 def test_disabled_choices_are_shown_with_the_reason_and_skipped_by_the_cursor(template_repo: Path, tmp_path: Path) -> None:
@@ -158,7 +264,7 @@ def test_disabled_choices_are_shown_with_the_reason_and_skipped_by_the_cursor(te
     listed = session.choices()
     edge = [choice for choice in listed if choice.title.startswith("Edge redirects")]
     assert edge and edge[0].disabled, listed
-    assert "(use_case edge_redirect needs platform workers" in edge[0].title
+    assert edge[0].title == "Edge redirects and cache rules (Workers only)"
     session.child.sendcontrol("c")
     session.wait_for_exit()
     assert not (tmp_path / "p" / "package.json").exists(), "an aborted questionnaire renders nothing"

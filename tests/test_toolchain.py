@@ -211,26 +211,27 @@ def test_a_workers_render_made_today_has_today_or_the_pinned_maximum(tmp_path: P
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-02-31", "must be a real date, YYYY-MM-DD"),
-        ("2025-02-29", "must be a real date, YYYY-MM-DD"),
-        ("2026-13-01", "must be a real date, YYYY-MM-DD"),
-        ("2026-4-01", "must be a real date, YYYY-MM-DD"),
-        ("20260401", "must be a real date, YYYY-MM-DD"),
-        ("2026-W14-3", "must be a real date, YYYY-MM-DD"),
-        ("2024-09-22", "must be 2024-09-23 or later"),
-        ("2099-01-01", "must be at most"),
+        ("2026-02-31", "a real date, YYYY-MM-DD"),
+        ("2025-02-29", "a real date, YYYY-MM-DD"),
+        ("2026-13-01", "a real date, YYYY-MM-DD"),
+        ("2026-4-01", "a real date, YYYY-MM-DD"),
+        ("20260401", "a real date, YYYY-MM-DD"),
+        ("2026-W14-3", "a real date, YYYY-MM-DD"),
+        ("2024-09-22", "2024-09-23 or later"),
+        ("2099-01-01", "at most"),
     ],
 )
 def test_compatibility_date_refuses_what_workerd_would_not_run(value: str, message: str) -> None:
-    assert message in pins.compatibility_date_problem(PINS, value)
+    allowed, _why = pins.compatibility_date_refusal(PINS, value)
+    assert allowed.startswith(message)
 
 
 def test_compatibility_date_accepts_real_dates_up_to_today_and_the_pinned_maximum() -> None:
     newest = PINS.max_compatibility_date
     for value in ("2024-09-23", "2025-02-28", "2025-12-31", newest.isoformat()):
-        assert pins.compatibility_date_problem(PINS, value, on=newest) == "", value
+        assert pins.compatibility_date_refusal(PINS, value, on=newest) is None, value
     before = newest - datetime.timedelta(days=1)
-    assert "must not be after today" in pins.compatibility_date_problem(PINS, newest.isoformat(), on=before)
+    assert pins.compatibility_date_refusal(PINS, newest.isoformat(), on=before)[0].startswith("not after today")
 
 
 @pytest.mark.slow

@@ -247,6 +247,22 @@ def test_update_prints_next_steps(inline_update: Updated) -> None:
     for step in (f"cd {inline_update.project}", "git status", "git diff HEAD", ".rej", "npm test",
                  "npm run invoke -- events/post-order.json", "/review"):
         assert step in message
+    assert "Conflicts in 1 file(s): events/post-order.json." in message
+    assert "is not a release" not in message, "v1.1.0 is a release tag"
+
+
+def test_an_update_without_conflicts_says_so_in_a_few_lines(v1_history: tuple[Path, Path, OwnerEdits], tmp_path: Path) -> None:
+    template, _original, _owner = v1_history
+    project = copy(template, tmp_path / "project", "v1.0.0")
+    printed = io.StringIO()
+    with contextlib.redirect_stderr(printed):
+        update(project, quiet=False)
+    message = printed.getvalue()
+    assert '"Orders API" is updated to copier-serverless v1.1.0, with no conflicts.' in message, message[-2000:]
+    ours = message[message.index('"Orders API" is updated'):].strip().splitlines()
+    assert len(ours) <= 8, ours
+    assert not [line for line in ours if "onflict" in line and "no conflicts" not in line or ".rej" in line], ours
+    assert unmerged(project) == set()
 
 
 def test_pre_commit_hook_refuses_an_update_committed_with_its_conflicts(v1_project: tuple[Path, Path, OwnerEdits]) -> None:

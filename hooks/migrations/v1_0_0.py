@@ -11,8 +11,11 @@ carry over, because Copier alone would lose the owner's data:
 
 Copier runs this before it renders the new version (``when: _stage == 'before'``) and
 only during ``copier update`` from a version older than 1.0.0 - never on ``copier copy``.
-It works in the project folder only (the current directory), uses no network, and is
-idempotent: running it twice changes nothing the second time.
+That includes a project copied from an untagged commit of the current layout (Copier
+calls it 0.0.0.postN), so the migration first looks for the v0.x layout and, without
+it, does nothing and prints nothing. It works in the project folder only (the current
+directory), uses no network, and is idempotent: running it twice changes nothing the
+second time.
 """
 
 from __future__ import annotations
@@ -91,8 +94,21 @@ def move_fixtures(project: Path, old: Path, new: Path) -> list[str]:
     return done
 
 
+def has_old_layout(project: Path, answers_file: str) -> bool:
+    """Whether ``project`` has the v0.x layout: a recorded ``region`` answer, or fixtures/
+    without events/ (a Workers project of v0.x recorded no region). A fixtures/ folder next
+    to events/ is the owner's own and stays."""
+    answers = project / answers_file
+    recorded = answers.read_text().splitlines() if answers.is_file() else []
+    if any(re.match(rf"^{old}:", line) for line in recorded for old in RENAMED_ANSWERS):
+        return True
+    return (project / OLD_FIXTURES).is_dir() and not (project / NEW_FIXTURES).exists()
+
+
 def migrate(project: Path, answers_file: str) -> list[str]:
     """Run every step of this migration in ``project``; return what was done."""
+    if not has_old_layout(project, answers_file):
+        return []
     done = rename_answers(project / answers_file, RENAMED_ANSWERS)
     done += move_fixtures(project, OLD_FIXTURES, NEW_FIXTURES)
     return done

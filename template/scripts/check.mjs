@@ -48,8 +48,8 @@ process.exit(failed === 0 ? 0 : 1);
 function checkOwner() {
   const row = 'Requirements and owner: owner set';
   const owner = (answers.owner ?? '').trim();
-  if (!owner) fail(row, 'no owner in .copier-answers.yml; re-answer with `copier update --data owner=<team or e-mail>`');
-  else if (/@example\.(com|org|net)$|^(todo|tbd|changeme|you)$/i.test(owner)) fail(row, `owner is the placeholder "${owner}"; name the real team or person (\`copier update --data owner=...\`)`);
+  if (!owner) fail(row, 'no owner in .copier-answers.yml; re-answer with `copier update --trust --defaults --data owner=<team or e-mail>`');
+  else if (/@example\.(com|org|net)$|^(todo|tbd|changeme|you)$/i.test(owner)) fail(row, `owner is the placeholder "${owner}"; name the real team or person (\`copier update --trust --defaults --data owner=...\`)`);
   else pass(row, `owner is ${owner}`);
 }
 

@@ -6,10 +6,10 @@ import { ensure, fuzz, fuzzTimeout } from './support/fuzz.mjs';
 
 describe('parseCsv', () => {
   it('turns rows into records named by the header', () => {
-    expect(parseCsv('orderId,amount\r\nord_1,1299\r\nord_2,500\r\n')).toEqual({
+    expect(parseCsv('invoiceId,amount\r\ninv_1,1299\r\ninv_2,500\r\n')).toEqual({
       records: [
-        { orderId: 'ord_1', amount: '1299' },
-        { orderId: 'ord_2', amount: '500' },
+        { invoiceId: 'inv_1', amount: '1299' },
+        { invoiceId: 'inv_2', amount: '500' },
       ],
     });
   });
@@ -25,9 +25,9 @@ describe('parseCsv', () => {
 
   it.each([
     ['an empty file', ''],
-    ['a header only', 'orderId,amount\n'],
-    ['a row with too few fields', 'orderId,amount\nord_1\n'],
-    ['an unclosed quote', 'orderId,amount\n"ord_1,1299\n'],
+    ['a header only', 'invoiceId,amount\n'],
+    ['a row with too few fields', 'invoiceId,amount\ninv_1\n'],
+    ['an unclosed quote', 'invoiceId,amount\n"inv_1,1299\n'],
   ])('refuses %s', (_name, text) => {
     expect(parseCsv(text).errors?.length).toBeGreaterThan(0);
   });

@@ -6,6 +6,9 @@ knows its variable name. Questions a test does not target are answered with Ente
 (the default), so new questions added to copier.yml do not break the tests.
 Select lists are navigated with the arrow keys: the driver reads the list as first
 drawn (pointer, disabled choices) and presses Down as often as a person would.
+Everything the terminal receives also goes through pyte, a VT100 emulator, so a test
+can read the screen as a person sees it at its width (prompt_toolkit redraws only the
+characters that change, so the raw output is not the screen).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import pyte
 import yaml
 
 from tests.support.git_history import GIT_ENV
@@ -27,6 +31,10 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 DOWN = "\x1b[B"
 CLEAR_LINE = "\x15"  # Ctrl-U: delete the prefilled default before typing
 ERROR = re.compile(r"Validation error for question '(\w+)': ([^\x1b\r\n]+)|(Invalid input)")
+#: The validation bar as the screen shows it.
+BAR = re.compile(r"Validation error for question '\w+': |Invalid input")
+#: prompt_toolkit ends each screen update with this.
+SCREEN_UPDATE_END = "\x1b[?7h"
 
 
 def plain(text: str) -> str:
@@ -59,20 +67,28 @@ class Choice:
 class Questionnaire:
     """A running `copier copy` in a pseudo-terminal."""
 
-    def __init__(self, args: list[str], timeout: float = 60) -> None:
+    def __init__(self, args: list[str], timeout: float = 60, columns: int = 250) -> None:
         # No cursor-position requests: nobody answers them in a pseudo-terminal.
         env = {**GIT_ENV, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"}
         self.prompts = question_prompts()
         self.patterns = {name: re.compile(re.escape(text)) for name, text in self.prompts.items()}
         self.asked: list[str] = []
         self.transcript: list[str] = []
+        self.screen = pyte.Screen(columns, 60)
+        self.stream = pyte.Stream(self.screen)
         copier = str(Path(sys.executable).with_name("copier"))
         self.child = pexpect.spawn(
-            copier, args, env=env, encoding="utf-8", dimensions=(60, 250), timeout=timeout
+            copier, args, env=env, encoding="utf-8", dimensions=(60, columns), timeout=timeout
         )
 
     def _record(self) -> None:
-        self.transcript.append(self.child.before + (self.child.after if isinstance(self.child.after, str) else ""))
+        received = self.child.before + (self.child.after if isinstance(self.child.after, str) else "")
+        self.transcript.append(received)
+        self.stream.feed(received)
+
+    def screen_lines(self) -> list[str]:
+        """The terminal's lines as shown now, trailing spaces removed."""
+        return [line.rstrip() for line in self.screen.display]
 
     def text(self) -> str:
         """Everything the terminal showed so far, without escape sequences."""
@@ -101,11 +117,29 @@ class Questionnaire:
         match = self.child.match
         return match.group(3) or f"{match.group(1)}: {match.group(2)}"
 
+    def settle(self, quiet_for: float = 0.7) -> None:
+        """Read what the terminal receives until it has been quiet for ``quiet_for`` seconds."""
+        while self.child.expect([re.escape(SCREEN_UPDATE_END), pexpect.TIMEOUT], timeout=quiet_for) == 0:
+            self._record()
+        self._record()
+
+    def error_bar(self) -> str:
+        """The validation bar under the current prompt, exactly as the screen shows it ("" if none)."""
+        self.settle()
+        shown = [line for line in self.screen_lines() if BAR.search(line)]
+        return shown[-1].strip() if shown else ""
+
+    def retype_after_error(self, answer: str) -> str:
+        """Read the bar the last answer raised, then type ``answer`` in its place."""
+        bar = self.error_bar()
+        self.type(answer)
+        return bar
+
     def choices(self) -> list[Choice]:
         """The select list as first drawn under the current question."""
         self.child.expect(re.escape("(Use arrow keys)"))
         self._record()
-        self.child.expect(re.escape("\x1b[?7h"))  # prompt_toolkit ends each screen update with this
+        self.child.expect(re.escape(SCREEN_UPDATE_END))
         self._record()
         listed = []
         for raw in re.split(r"\r*\n", self.child.before):

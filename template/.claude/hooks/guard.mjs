@@ -63,7 +63,7 @@ function loadPolicy() {
   try {
     return JSON.parse(readFileSync(path.join(hooksDir, 'guard-policy.json'), 'utf8'));
   } catch (error) {
-    block(`guard hook cannot read .claude/hooks/guard-policy.json (${error.message}); restore it (copier update) before using tools.`);
+    block(`guard hook cannot read .claude/hooks/guard-policy.json (${error.message}); restore it (copier update --trust) before using tools.`);
   }
 }
 

@@ -49,14 +49,16 @@ export function createApi({ routes, store, config, logger, authenticate, now = n
 }
 
 async function dispatch(request, { routes, store, config, log, authenticate, outcome, now, budget }) {
+  // Matched before the caller is checked, so the log line of a refused request names its
+  // route; the answer still comes from authentication first.
+  const matched = matchRoute(routes, request.method, request.path);
+  if (matched.route) outcome.route = `${matched.route.method} ${matched.route.path}`;
   if (authenticate) {
     const refusal = await authenticate(request, { log, budget });
     if (refusal) return refusal;
   }
-  const matched = matchRoute(routes, request.method, request.path);
   if (matched.response) return matched.response;
   const { route } = matched;
-  outcome.route = `${route.method} ${route.path}`;
 
   let body;
   let input;

@@ -43,7 +43,7 @@ export function isJsonContentType(value) {
  * What JSON.parse lets through but this API refuses, in valid JSON text: nesting deeper
  * than MAX_JSON_DEPTH, and a member name twice in one object. JSON.parse keeps the last
  * of two equal names, another parser the first, so `{"amount":1,"amount":1000}` could mean
- * different orders to the fingerprint and to the code downstream (RFC 8259 §4).
+ * different amounts to the fingerprint and to the code downstream (RFC 8259 §4).
  */
 function structureProblem(text) {
   // Without a bracket there is nothing to nest and no object to repeat a name in.

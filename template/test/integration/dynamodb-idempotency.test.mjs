@@ -44,7 +44,7 @@ describe('DynamoDB idempotency store', () => {
   });
 
   it('replays the stored result after completion and reports a different payload as a conflict', async () => {
-    const stored = { status: 202, headers: { 'content-type': 'application/json' }, body: '{"orderId":"o-1"}' };
+    const stored = { status: 202, headers: { 'content-type': 'application/json' }, body: '{"id":"r-1"}' };
     await attempt({ key: 'replay-1', execute: async () => stored });
     const replay = await attempt({ key: 'replay-1', execute: async () => assert.fail('must not run twice') });
     assert.equal(replay.kind, 'replayed');

@@ -15,14 +15,14 @@ describe('jobs queue through the AWS SDK', { skip }, () => {
     const sqs = new SQSClient({});
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `jobs-${Date.now()}` }));
     const handler = createHandler({ config: { ...loadConfig({}), idempotencyStore: 'memory', jobsQueueUrl: QueueUrl }, store: createMemoryStore(), write: () => {} });
-    const event = { Records: [s3Record({ key: 'incoming/orders.csv' })] };
+    const event = { Records: [s3Record({ key: 'incoming/invoices.csv' })] };
     const { queued } = await handler(event, {});
     await handler(event, {});
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }));
     assert.equal(Messages.length, 1);
     const job = JSON.parse(Messages[0].Body);
     assert.equal(job.jobId, queued[0]);
-    assert.equal(job.key, 'incoming/orders.csv');
+    assert.equal(job.key, 'incoming/invoices.csv');
     assert.equal(Messages[0].MessageAttributes.jobId.StringValue, job.jobId);
   });
 

@@ -1,7 +1,7 @@
 // Builds S3, SQS and EventBridge events (the shapes Lambda receives) for tests that
 // need many variations of the fixtures in events/.
 
-export function s3Record({ bucket = 'imports-test', key = 'incoming/orders.csv', size = 2048, eTag = 'etag-1', versionId, eventName = 'ObjectCreated:Put' } = {}) {
+export function s3Record({ bucket = 'imports-test', key = 'incoming/invoices.csv', size = 2048, eTag = 'etag-1', versionId, eventName = 'ObjectCreated:Put' } = {}) {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
@@ -29,12 +29,12 @@ export function sqsRecord(body, { messageId = crypto.randomUUID(), receiveCount 
   };
 }
 
-export function eventBridgeEvent(detail, { id = crypto.randomUUID(), detailType = 'OrderAccepted' } = {}) {
+export function eventBridgeEvent(detail, { id = crypto.randomUUID(), detailType = 'InvoiceIssued' } = {}) {
   return {
     version: '0',
     id,
     'detail-type': detailType,
-    source: 'com.example.orders',
+    source: 'com.example.billing',
     account: '123456789012',
     time: new Date().toISOString(),
     region: 'us-east-1',

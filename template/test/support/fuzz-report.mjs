@@ -1,7 +1,7 @@
 // Runs in Node (vitest.config.mjs), not in workerd. Each fuzz property leaves
 // { target, events, failures } in its test's meta once it passed; after the run this
 // prints one line per property:
-//   FUZZ-REPORT {"target":"POST /orders","events":1000,"failures":0}
+//   FUZZ-REPORT {"target":"fetch /webhook","events":1000,"failures":0}
 // so CI can check that every handler really received the events it should have.
 // A plugin rather than console.log: the config keeps the output of passing tests quiet
 // (silent: 'passed-only'), and a reporter added here stays whichever --reporter is chosen.

@@ -181,7 +181,7 @@ function encodeBody(bytes, encoding) {
 const cookies = fc.oneof(fc.array(hostileText, { maxLength: 3 }), fc.constantFrom(null, 'a=b', {}, [1, null]));
 
 const envelopeEdit = fc.oneof(
-  fc.record({ rawPath: fc.constantFrom(undefined, null, 5, {}, ['/orders'], '') }),
+  fc.record({ rawPath: fc.constantFrom(undefined, null, 5, {}, ['/items'], '') }),
   fc.record({ requestContext: fc.constantFrom(undefined, null, 'x', {}, { http: null }, { http: { method: 5, path: {} } }, { requestId: { toString: 1 } }, { requestId: '' }) }),
   fc.record({ requestId: fc.oneof(hostileJsonValue, enormousText) }),
 );
@@ -243,6 +243,6 @@ function withCanaries(event, canary) {
 
 /** Not an HTTP event at all: what a misconfigured trigger or a hand-written test might send. */
 const brokenEnvelope = fc.oneof(
-  fc.constantFrom(undefined, null, 0, 'GET /orders', [], {}, { version: '2.0' }, { requestContext: null }, { headers: null, body: 5 }, { body: 'e30=', isBase64Encoded: true }),
+  fc.constantFrom(undefined, null, 0, 'GET /items', [], {}, { version: '2.0' }, { requestContext: null }, { headers: null, body: 5 }, { body: 'e30=', isBase64Encoded: true }),
   hostileJsonValue,
 );

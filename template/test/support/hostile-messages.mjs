@@ -1,13 +1,13 @@
-// Order messages for the consumer fuzz properties: mostly valid or nearly valid orders
+// Invoice messages for the consumer fuzz properties: mostly valid or nearly valid invoices
 // (so the fuzz reaches the idempotency store and the side effect), with personal data
 // riding along, plus payloads of every other shape.
 import fc from 'fast-check';
 import { canaryFields } from './canaries.mjs';
 import { hostileText, hugeNumberText } from './fuzz.mjs';
 
-const orderId = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('ord-1', 'ord-2', 'ord-3') },
-  { weight: 4, arbitrary: fc.uuid().map((id) => `ord-${id}`) },
+const invoiceId = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('inv-1', 'inv-2', 'inv-3') },
+  { weight: 4, arbitrary: fc.uuid().map((id) => `inv-${id}`) },
   { weight: 1, arbitrary: fc.constantFrom('', 'x'.repeat(129), 'x'.repeat(128), 42, null) },
   { weight: 1, arbitrary: hostileText },
 );
@@ -17,24 +17,24 @@ const amount = fc.oneof(
 );
 const currency = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('EUR', 'USD') }, { weight: 1, arbitrary: fc.constantFrom('eur', 'EURO', '', null) });
 
-/** An order as a producer would send it, sometimes wrong in one field, sometimes carrying personal data. */
-export const orderMessage = fc
-  .record({ orderId, amount, currency, personal: fc.constantFrom(canaryFields) }, { requiredKeys: ['orderId', 'amount', 'currency'] })
-  .map(({ personal, ...order }) => ({ ...order, ...personal }));
+/** An invoice as a producer would send it, sometimes wrong in one field, sometimes carrying personal data. */
+export const invoiceMessage = fc
+  .record({ invoiceId, amount, currency, personal: fc.constantFrom(canaryFields) }, { requiredKeys: ['invoiceId', 'amount', 'currency'] })
+  .map(({ personal, ...invoice }) => ({ ...invoice, ...personal }));
 
 /** Anything else a message could carry (deep nesting is in fuzz.mjs's hostileJsonValue). */
 export const otherPayload = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   hostileText,
-  hugeNumberText.map((number) => JSON.parse(`{"orderId":"ord-huge","amount":${number},"currency":"EUR"}`)),
+  hugeNumberText.map((number) => JSON.parse(`{"invoiceId":"inv-huge","amount":${number},"currency":"EUR"}`)),
 );
 
 /** The contract of messages.mjs, written out again so the fuzz does not trust the code it checks. */
-export function isValidOrder(message) {
+export function isValidInvoice(message) {
   return (
-    typeof message?.orderId === 'string' &&
-    message.orderId.length >= 1 &&
-    message.orderId.length <= 128 &&
+    typeof message?.invoiceId === 'string' &&
+    message.invoiceId.length >= 1 &&
+    message.invoiceId.length <= 128 &&
     Number.isSafeInteger(message.amount) &&
     message.amount > 0 &&
     /^[A-Z]{3}$/.test(message.currency)

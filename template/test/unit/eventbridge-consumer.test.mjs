@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.mjs';
 import { createMemoryStore } from '../../src/lib/stores/memory.mjs';
 import { eventBridgeEvent, logCollector, unreachableStore } from '../support/consumer-events.mjs';
 
-const ORDER = { orderId: 'ord-1', amount: 1299, currency: 'EUR' };
+const INVOICE = { invoiceId: 'inv-1', amount: 1299, currency: 'EUR' };
 
 function setup({ handOn, store = createMemoryStore() } = {}) {
   const logs = logCollector();
@@ -27,13 +27,13 @@ const notProcessed = (reason) => (error) => error.name === 'EventNotProcessedErr
 describe('EventBridge consumer', () => {
   it('processes a valid event', async () => {
     const { handler, processed } = setup();
-    assert.deepEqual(await handler(eventBridgeEvent(ORDER), {}), { status: 'done' });
-    assert.deepEqual(processed, [ORDER]);
+    assert.deepEqual(await handler(eventBridgeEvent(INVOICE), {}), { status: 'done' });
+    assert.deepEqual(processed, [INVOICE]);
   });
 
   it('processes an event delivered twice once, by its id', async () => {
     const { handler, processed } = setup();
-    const event = eventBridgeEvent(ORDER);
+    const event = eventBridgeEvent(INVOICE);
     await handler(event, {});
     assert.deepEqual(await handler(structuredClone(event), {}), { status: 'duplicate' });
     assert.equal(processed.length, 1);
@@ -41,8 +41,8 @@ describe('EventBridge consumer', () => {
 
   it('throws for an invalid event, so it ends in the DLQ, without running the side effect', async () => {
     const { handler, processed } = setup();
-    await assert.rejects(handler(eventBridgeEvent({ orderId: '', amount: 'x' }), {}), notProcessed('invalid'));
-    await assert.rejects(handler({ ...eventBridgeEvent(ORDER), id: undefined }, {}), notProcessed('invalid'));
+    await assert.rejects(handler(eventBridgeEvent({ invoiceId: '', amount: 'x' }), {}), notProcessed('invalid'));
+    await assert.rejects(handler({ ...eventBridgeEvent(INVOICE), id: undefined }, {}), notProcessed('invalid'));
     assert.equal(processed.length, 0);
   });
 
@@ -54,7 +54,7 @@ describe('EventBridge consumer', () => {
         if (attempts === 1) throw new Error('downstream failed');
       },
     });
-    const event = eventBridgeEvent(ORDER);
+    const event = eventBridgeEvent(INVOICE);
     await assert.rejects(handler(event, {}), notProcessed('retry'));
     assert.deepEqual(await handler(event, {}), { status: 'done' });
     assert.equal(attempts, 2);
@@ -62,7 +62,7 @@ describe('EventBridge consumer', () => {
 
   it('throws, and runs nothing, when the store is unreachable', async () => {
     const { handler, processed } = setup({ store: unreachableStore });
-    await assert.rejects(handler(eventBridgeEvent(ORDER), {}), notProcessed('retry'));
+    await assert.rejects(handler(eventBridgeEvent(INVOICE), {}), notProcessed('retry'));
     assert.equal(processed.length, 0);
   });
 

@@ -26,7 +26,7 @@ describe('file import', () => {
     const result = await handler({ Records: [s3Record()] }, {});
     assert.equal(jobs.length, 1);
     assert.match(jobs[0].jobId, /^job-[0-9a-f]{32}$/);
-    assert.deepEqual({ ...jobs[0], jobId: undefined }, { jobId: undefined, bucket: 'imports-test', key: 'incoming/orders.csv', size: 2048, eTag: 'etag-1' });
+    assert.deepEqual({ ...jobs[0], jobId: undefined }, { jobId: undefined, bucket: 'imports-test', key: 'incoming/invoices.csv', size: 2048, eTag: 'etag-1' });
     assert.deepEqual(result.queued, [jobs[0].jobId]);
   });
 
@@ -46,8 +46,8 @@ describe('file import', () => {
 
   it('decodes URL-encoded keys, with "+" for spaces', async () => {
     const { handler, jobs } = setup();
-    await handler({ Records: [s3Record({ key: 'incoming/orders+for+M%C3%BCnchen%20%28Nov%29.csv' })] }, {});
-    assert.equal(jobs[0].key, 'incoming/orders for München (Nov).csv');
+    await handler({ Records: [s3Record({ key: 'incoming/invoices+for+M%C3%BCnchen%20%28Nov%29.csv' })] }, {});
+    assert.equal(jobs[0].key, 'incoming/invoices for München (Nov).csv');
     assert.equal(decodeKey('a%2Bb.csv'), 'a+b.csv');
     assert.equal(decodeKey('broken%E0%A4%A.csv'), null);
   });

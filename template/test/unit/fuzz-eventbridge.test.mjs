@@ -14,7 +14,7 @@ import { createMemoryStore } from '../../src/lib/stores/memory.mjs';
 import { CANARY, canaryLog } from '../support/canaries.mjs';
 import { eventBridgeEvent, unreachableStore } from '../support/consumer-events.mjs';
 import { fuzz, hostileJsonValue, hostileText } from '../support/fuzz.mjs';
-import { isValidOrder, orderMessage, otherPayload } from '../support/hostile-messages.mjs';
+import { isValidInvoice, invoiceMessage, otherPayload } from '../support/hostile-messages.mjs';
 
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 
@@ -25,8 +25,8 @@ const eventId = fc.oneof(
   { weight: 1, arbitrary: hostileText },
   { weight: 1, arbitrary: fc.constantFrom(undefined, null, 42, {}, ['evt-1'], { toString: 1 }) },
 );
-const detail = fc.oneof({ weight: 6, arbitrary: orderMessage }, { weight: 1, arbitrary: otherPayload }, { weight: 1, arbitrary: hostileJsonValue });
-const detailType = fc.oneof({ weight: 4, arbitrary: fc.constant('OrderAccepted') }, { weight: 1, arbitrary: hostileText }, { weight: 1, arbitrary: hostileJsonValue });
+const detail = fc.oneof({ weight: 6, arbitrary: invoiceMessage }, { weight: 1, arbitrary: otherPayload }, { weight: 1, arbitrary: hostileJsonValue });
+const detailType = fc.oneof({ weight: 4, arbitrary: fc.constant('InvoiceIssued') }, { weight: 1, arbitrary: hostileText }, { weight: 1, arbitrary: hostileJsonValue });
 const event = fc.oneof(
   {
     weight: 8,
@@ -46,7 +46,7 @@ it('resolves or throws only EventNotProcessedError, whatever the event', async (
   const processedIds = new Set();
   let processedNow = [];
   const recordSideEffect = async (message, { eventId: id }) => {
-    assert.ok(isValidOrder(message), `side effect for an invalid event ${JSON.stringify(message)}`);
+    assert.ok(isValidInvoice(message), `side effect for an invalid event ${JSON.stringify(message)}`);
     assert.ok(!processedIds.has(id), `event ${id} processed twice`);
     processedIds.add(id);
     processedNow.push(id);

@@ -27,7 +27,7 @@ function s3Encoded(name) {
 }
 
 const fileName = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('orders', 'orders+for+M%C3%BCnchen', 'a%2Bb', 'bad%E0%A4%A', '%', 'folder/', '', '..%2F..%2Fetc') },
+  { weight: 3, arbitrary: fc.constantFrom('invoices', 'invoices+for+M%C3%BCnchen', 'a%2Bb', 'bad%E0%A4%A', '%', 'folder/', '', '..%2F..%2Fetc') },
   { weight: 2, arbitrary: fc.string({ maxLength: 12 }).map(s3Encoded) },
   { weight: 1, arbitrary: hostileText },
 );

@@ -14,7 +14,7 @@ import { createMemoryStore } from '../../src/lib/stores/memory.mjs';
 import { CANARY, canaryLog } from '../support/canaries.mjs';
 import { sqsRecord, unreachableStore } from '../support/consumer-events.mjs';
 import { brokenJsonText, deepJsonText, enormousText, fuzz, hostileJsonValue, hostileText, nonObjectJsonText } from '../support/fuzz.mjs';
-import { isValidOrder, orderMessage, otherPayload } from '../support/hostile-messages.mjs';
+import { isValidInvoice, invoiceMessage, otherPayload } from '../support/hostile-messages.mjs';
 
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 
@@ -26,7 +26,7 @@ const messageId = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(undefined, null, 42, {}, ['msg-1'], { toString: 1 }) },
 );
 const body = fc.oneof(
-  { weight: 6, arbitrary: orderMessage.map((order) => JSON.stringify(order)) },
+  { weight: 6, arbitrary: invoiceMessage.map((invoice) => JSON.stringify(invoice)) },
   { weight: 1, arbitrary: otherPayload.map((payload) => JSON.stringify(payload)) },
   { weight: 1, arbitrary: fc.oneof(deepJsonText, nonObjectJsonText, brokenJsonText, enormousText) },
   // Not a string at all: SQS never sends that, a hand-written test event might.
@@ -59,7 +59,7 @@ it('handles every batch without throwing, reporting failures by message id only'
   const processedIds = new Set();
   let processedNow = [];
   const recordSideEffect = async (message, { messageId: id }) => {
-    assert.ok(isValidOrder(message), `side effect for an invalid message ${JSON.stringify(message)}`);
+    assert.ok(isValidInvoice(message), `side effect for an invalid message ${JSON.stringify(message)}`);
     assert.ok(!processedIds.has(id), `message ${id} processed twice`);
     processedIds.add(id);
     processedNow.push(id);

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.mjs';
 import { createMemoryStore } from '../../src/lib/stores/memory.mjs';
 import { logCollector, sqsRecord, unreachableStore } from '../support/consumer-events.mjs';
 
-const ORDER = { orderId: 'ord-1', amount: 1299, currency: 'EUR' };
+const INVOICE = { invoiceId: 'inv-1', amount: 1299, currency: 'EUR' };
 
 function setup({ handOn, store = createMemoryStore() } = {}) {
   const logs = logCollector();
@@ -26,22 +26,22 @@ const failedIds = (result) => result.batchItemFailures.map((failure) => failure.
 describe('SQS consumer', () => {
   it('processes every valid message and reports no failures', async () => {
     const { handler, processed } = setup();
-    const result = await handler({ Records: [sqsRecord(ORDER), sqsRecord({ ...ORDER, orderId: 'ord-2' })] }, {});
+    const result = await handler({ Records: [sqsRecord(INVOICE), sqsRecord({ ...INVOICE, invoiceId: 'inv-2' })] }, {});
     assert.deepEqual(result, { batchItemFailures: [] });
-    assert.deepEqual(processed.map((message) => message.orderId), ['ord-1', 'ord-2']);
+    assert.deepEqual(processed.map((message) => message.invoiceId), ['inv-1', 'inv-2']);
   });
 
   it('reports only the failed messages in batchItemFailures', async () => {
     const { handler, processed } = setup({
       handOn: async (message) => {
-        if (message.orderId === 'ord-boom') throw new Error('downstream failed');
+        if (message.invoiceId === 'inv-boom') throw new Error('downstream failed');
         processed.push(message);
       },
     });
-    const good = sqsRecord(ORDER);
-    const badJson = sqsRecord('{"orderId":');
-    const invalid = sqsRecord({ orderId: 'x', amount: -1, currency: 'eur' });
-    const throwing = sqsRecord({ ...ORDER, orderId: 'ord-boom' });
+    const good = sqsRecord(INVOICE);
+    const badJson = sqsRecord('{"invoiceId":');
+    const invalid = sqsRecord({ invoiceId: 'x', amount: -1, currency: 'eur' });
+    const throwing = sqsRecord({ ...INVOICE, invoiceId: 'inv-boom' });
     const result = await handler({ Records: [good, badJson, invalid, throwing] }, {});
     assert.deepEqual(failedIds(result), [badJson.messageId, invalid.messageId, throwing.messageId]);
     assert.equal(processed.length, 1);
@@ -49,7 +49,7 @@ describe('SQS consumer', () => {
 
   it('processes a redelivered message once, by messageId', async () => {
     const { handler, processed } = setup();
-    const record = sqsRecord(ORDER);
+    const record = sqsRecord(INVOICE);
     await handler({ Records: [record] }, {});
     const redelivery = await handler({ Records: [{ ...record, attributes: { ApproximateReceiveCount: '2' } }] }, {});
     assert.deepEqual(redelivery, { batchItemFailures: [] });
@@ -64,7 +64,7 @@ describe('SQS consumer', () => {
         if (attempts === 1) throw new Error('timeout');
       },
     });
-    const record = sqsRecord(ORDER);
+    const record = sqsRecord(INVOICE);
     assert.deepEqual(failedIds(await handler({ Records: [record] }, {})), [record.messageId]);
     assert.deepEqual(await handler({ Records: [record] }, {}), { batchItemFailures: [] });
     assert.equal(attempts, 2);
@@ -81,7 +81,7 @@ describe('SQS consumer', () => {
 
   it('fails every message, and runs nothing, when the store is unreachable', async () => {
     const { handler, processed } = setup({ store: unreachableStore });
-    const records = [sqsRecord(ORDER), sqsRecord({ ...ORDER, orderId: 'ord-2' })];
+    const records = [sqsRecord(INVOICE), sqsRecord({ ...INVOICE, invoiceId: 'inv-2' })];
     const result = await handler({ Records: records }, {});
     assert.deepEqual(failedIds(result), records.map((record) => record.messageId));
     assert.equal(processed.length, 0);
@@ -91,8 +91,8 @@ describe('SQS consumer', () => {
   // and an attribute that cannot become a number threw a TypeError for the whole batch.
   it('names only string message ids, and never throws on odd attributes', async () => {
     const { handler, processed } = setup();
-    const odd = { ...sqsRecord(ORDER), messageId: { toString: 1 }, attributes: { ApproximateReceiveCount: { valueOf: {}, toString: {} } } };
-    const oddCount = { ...sqsRecord(ORDER), attributes: { ApproximateReceiveCount: { valueOf: {}, toString: {} } } };
+    const odd = { ...sqsRecord(INVOICE), messageId: { toString: 1 }, attributes: { ApproximateReceiveCount: { valueOf: {}, toString: {} } } };
+    const oddCount = { ...sqsRecord(INVOICE), attributes: { ApproximateReceiveCount: { valueOf: {}, toString: {} } } };
     const result = await handler({ Records: [odd, oddCount] }, {});
     assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '' }] });
     assert.equal(processed.length, 1);

@@ -94,6 +94,8 @@ describe(`webhook receiver (${SCHEME})`, () => {
     assert.deepEqual(json(result), { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The delivery could not be verified.', error: 'unauthorized' });
     assert.equal(deliveries.length, 0);
     assert.ok(logs.entries().some((entry) => entry.reason === 'no_matching_signature'));
+    // The refused request's log line still names the route it tried.
+    assert.ok(logs.entries().some((entry) => entry.message === 'request completed' && entry.route === 'POST /webhook' && entry.status === 401));
   });
 
   it('answers 401 for a delivery signed with the wrong secret', async () => {
