@@ -42,6 +42,7 @@ def _sibling_module(name: str) -> ModuleType:
 
 variants = _sibling_module("variants")
 claude_policy = _sibling_module("claude_policy")
+labels = _sibling_module("labels")
 pins = _sibling_module("pins")
 
 
@@ -118,47 +119,14 @@ def _default(platform: str, use_case: str, question: str) -> str:
 
 
 # ------------------------------------------------------ Claude Code and checklist --
-# One definition of the deploy checklist rows: DEPLOY_CHECKLIST.md, the review and
-# deploy-review prompts and scripts/check.mjs all name the same rows in this order.
-CHECKLIST_ROWS: tuple[tuple[str, str], ...] = (
-    ("requirements", "Requirements and owner"),
-    ("runtime", "Runtime pinned"),
-    ("local-proof", "Local proof"),
-    ("config-secrets", "Config vs secrets"),
-    ("idempotency", "Idempotency"),
-    ("retries", "Timeout, retries and DLQ"),
-    ("access", "Permissions (IAM or bindings)"),
-    ("observability", "Observability and log retention"),
-    ("edge", "Auth, CORS and rate limits"),
-    ("cleanup", "Cleanup"),
-)
-
-EVENT_SOURCE_LABELS = {
-    "http_api": "API Gateway HTTP API",
-    "function_url": "Lambda function URL",
-    "s3": "S3 object-created notifications",
-    "sqs": "SQS queue (with a dead-letter queue)",
-    "eventbridge": "EventBridge rule",
-    "fetch": "HTTP fetch handler",
-    "queue": "Cloudflare Queue (with a dead-letter queue)",
-    "r2_notification": "R2 event notifications delivered through a Queue",
-    "cron": "Cron trigger",
-}
-STORE_LABELS = {
-    "dynamodb": "DynamoDB table with TTL",
-    "durable_object": "Durable Object, one object per key (strongly consistent)",
-    "d1": "D1 table with a unique key",
-    "kv": "Workers KV (eventually consistent, NOT atomic: duplicates remain possible)",
-}
-
-
 def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> dict[str, Any]:
-    """Checklist rows, the Claude Code policy (hooks/claude_policy.py) and the exact deploy/delete commands."""
+    """Checklist rows and labels (hooks/labels.py), the Claude Code policy (hooks/claude_policy.py)
+    and the exact deploy/delete commands."""
     region = answers.get("aws_region", "eu-west-1")
     is_lambda = platform == "lambda"
     stack_name = f"{slug}-dev"
     return {
-        "checklist_rows": [{"id": row_id, "title": title} for row_id, title in CHECKLIST_ROWS],
+        "checklist_rows": [{"id": row_id, "title": title} for row_id, title in labels.CHECKLIST_ROWS],
         "permissions": claude_policy.permission_lists(platform),
         "sandbox_settings": claude_policy.sandbox_settings(),
         "guard_policy": claude_policy.guard_policy(),
@@ -166,21 +134,12 @@ def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> di
         "stack_name": stack_name,
         "deploy_command": "npm run deploy:dev" if is_lambda else "npm run deploy",
         "stack_delete_command": f"sam delete --stack-name {stack_name} --region {region}" if is_lambda else f"npx wrangler delete --name {slug}",
-        "event_source_label": EVENT_SOURCE_LABELS.get(answers.get("event_source", ""), ""),
-        "store_label": STORE_LABELS.get(answers.get("idempotency_store", ""), ""),
+        "event_source_label": labels.EVENT_SOURCE_LABELS.get(answers.get("event_source", ""), ""),
+        "store_label": labels.STORE_LABELS.get(answers.get("idempotency_store", ""), ""),
     }
 
 
 # ---------------------------------------------------------------- Workers --
-WORKERS_STORE_WARNINGS = {
-    "kv": (
-        "Workers KV is eventually consistent and has no conditional write: two deliveries "
-        "of the same key can both miss the claim (for up to a minute across locations), so "
-        "duplicates remain possible. Use durable_object or d1 where a double side effect matters."
-    ),
-}
-
-
 def workers_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str, slug: str) -> dict[str, Any]:
     """Which Workers bindings exist (stores, R2, Queues, cron) and their names."""
     is_workers = platform == "workers"
@@ -189,7 +148,7 @@ def workers_context(answers: dict[str, Any], platform: str, use_case: str, event
     consumes_queue = is_workers and event_source in {"queue", "r2_notification"}
     return {
         "workers_store": store,
-        "store_warning": WORKERS_STORE_WARNINGS.get(store, ""),
+        "store_warning": labels.STORE_WARNINGS.get(store, ""),
         "uses_r2": is_workers and use_case == "file_import",
         "r2_bucket_name": f"{slug}-files",
         "consumes_queue": consumes_queue,
