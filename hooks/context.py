@@ -12,11 +12,9 @@ being answered, so it must tolerate missing answers.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import functools
 import hashlib
-import hmac
 import importlib.util
 import sys
 from pathlib import Path
@@ -43,6 +41,7 @@ def _sibling_module(name: str) -> ModuleType:
 variants = _sibling_module("variants")
 claude_policy = _sibling_module("claude_policy")
 labels = _sibling_module("labels")
+fixtures = _sibling_module("fixtures")
 pins = _sibling_module("pins")
 
 
@@ -69,6 +68,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
+        "request_fixtures": request_fixtures(answers, platform, use_case, event_source, auth),
         "body_limit": BODY_LIMITS.get(platform, BODY_LIMITS["lambda"]),
     }
     # Versions come last: a pin's `when` reads the answers and the values above.
@@ -139,6 +139,18 @@ def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> di
     }
 
 
+# ------------------------------------------------------------- fixtures --
+def request_fixtures(answers: dict[str, Any], platform: str, use_case: str, event_source: str, auth: str) -> dict[str, dict[str, Any]]:
+    """The request fixtures of events/ (hooks/fixtures.py), by file name, for the templates."""
+    try:
+        max_body_kb = int(answers.get("max_body_kb") or 64)
+    except (TypeError, ValueError):  # not answered yet, or refused by its validator
+        max_body_kb = 64
+    scheme = answers.get("signature_scheme", "")
+    found = fixtures.request_fixtures(platform, use_case, event_source, auth, scheme, max_body_kb)
+    return {name: request.as_context() for name, request in found.items()}
+
+
 # ---------------------------------------------------------------- Workers --
 def workers_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str, slug: str) -> dict[str, Any]:
     """Which Workers bindings exist (stores, R2, Queues, cron) and their names."""
@@ -161,46 +173,6 @@ def workers_context(answers: dict[str, Any], platform: str, use_case: str, event
 
 
 # ------------------------------------------------------------- Lambda use cases --
-# Webhook fixtures in events/ are signed at render time with clearly fake local
-# secrets, so `npm run invoke` shows a verified delivery. The same values live in the
-# generated scripts/local-webhook-secrets.mjs; they are assembled from parts so no
-# tracked file holds a string that looks like a real provider secret.
-LOCAL_SECRET_TEXT = {
-    "current": b"copier-serverless local test secret - current",
-    "previous": b"copier-serverless local test secret - previous",
-    "wrong": b"copier-serverless local test secret - attacker",
-}
-
-
-def local_webhook_secret(scheme: str, which: str) -> str:
-    """The fake local secret of a scheme ("current", "previous" or "wrong")."""
-    text = LOCAL_SECRET_TEXT[which]
-    if scheme == "github":
-        return text.decode().replace(" ", "-")
-    return "_".join(["whsec", base64.b64encode(text).decode()])
-
-
-def signed_webhook_headers(scheme: str, body: str, event_id: str, timestamp: int, which: str = "current") -> dict[str, str]:
-    """Headers a provider using ``scheme`` would send with ``body`` (see src/lib/signatures.mjs)."""
-    secret = local_webhook_secret(scheme, which)
-    raw = body.encode()
-    if scheme == "standard_webhooks":
-        key = base64.b64decode(secret.split("_", 1)[1])
-        digest = hmac.new(key, f"{event_id}.{timestamp}.".encode() + raw, hashlib.sha256).digest()
-        return {
-            "webhook-id": event_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": "v1," + base64.b64encode(digest).decode(),
-        }
-    if scheme == "stripe":
-        digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
-        return {"stripe-signature": f"t={timestamp},v1={digest}"}
-    digest = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    return {"x-hub-signature-256": f"sha256={digest}", "x-github-delivery": event_id}
-
-
-#: The providers' official signing libraries, which the webhook tests sign deliveries with
-#: (exact versions; devDependencies only). svix 1.x: svix 2 needs Node 22.
 def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str) -> dict[str, Any]:
     """Which Lambda pieces exist for the use case: function URL, queues, bucket, secrets."""
     is_lambda = platform == "lambda"
@@ -209,7 +181,6 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         "is_http_api": is_lambda and event_source == "http_api",
         # Async sources and SQS hand-offs get a dead-letter queue in template.yaml.
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
-        "signed_webhook_headers": signed_webhook_headers,
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
     }
 

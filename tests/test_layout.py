@@ -10,11 +10,16 @@ the tests' answer matrix agree.
 - copier.yml lists the catalogue's choices, and its validators accept exactly the allowed
   combinations and refuse the others with the catalogue's message (`copier.run_copy --data`).
 - The answer matrix of the slow tests covers every choice the catalogue allows.
+- Every fixture source renders, for every combination that gets it, into the platform's
+  shape; a request fixture (hooks/fixtures.py) carries on each platform exactly what its
+  one description says, and an HTTP repo's events/ holds exactly its described requests.
 """
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import json
 import re
 import shutil
 import sys
@@ -25,11 +30,13 @@ from typing import Any
 
 import copier
 import jinja2
+import jinja2.sandbox
 import pathspec
 import pytest
 import yaml
 
 from hooks import variants
+from hooks.answer_filters import AnswerFilters
 from tests.support.git_history import template_files
 from tests.support.matrix import CLAUDE_CODE_SETS, LAMBDA_JSON_API_SETS, matrix, required_answers
 from tests.support.render import TEMPLATE_ROOT, render, rendered_files
@@ -348,3 +355,83 @@ def test_every_combination_has_the_labels_the_claude_code_files_name() -> None:
         assert context["event_source_label"], f"{combination.id}: add {combination.event_source} to EVENT_SOURCE_LABELS"
         if combination.idempotency_store:
             assert context["store_label"], f"{combination.id}: add {combination.idempotency_store} to STORE_LABELS"
+
+
+# ---------------------------------------------------------------- fixtures --
+@cache
+def content_environment() -> jinja2.Environment:
+    """Jinja as Copier renders file contents: its default filters, the answer filters, strict."""
+    return jinja2.sandbox.SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_ROOT),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension", AnswerFilters],
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def rendered_fixtures(answers: dict[str, Any]) -> dict[str, Any]:
+    """{events/ file name: its parsed JSON} of the repo ``answers`` render."""
+    files, _ = render_names(answers)
+    context = {**context_of(answers), "project_name": "Orders API", "owner": "you@example.com", "max_body_kb": 64}
+    found = {}
+    for output, (source,) in files.items():
+        if output.startswith("events/"):
+            text = content_environment().get_template(f"template/{source}").render(context)
+            found[output.removeprefix("events/")] = json.loads(text)
+    return found
+
+
+def assert_platform_shape(name: str, fixture: dict[str, Any], platform: str) -> None:
+    """A Lambda event or a Workers fixture, as the platform's invoke script reads it."""
+    if platform == "lambda":
+        kinds = {"version" in fixture and fixture["version"] == "2.0", "Records" in fixture, "detail-type" in fixture, fixture.get("Event") == "s3:TestEvent"}
+    else:
+        kinds = {fixture.get("url", "").startswith("https://"), "messages" in fixture and "queue" in fixture, "cron" in fixture}
+    assert True in kinds, f"{platform} {name}: not a {platform} fixture: {sorted(fixture)[:6]}"
+
+
+def assert_carries(name: str, fixture: dict[str, Any], request: dict[str, Any], platform: str, context: dict[str, Any]) -> None:
+    """The rendered fixture sends exactly what its description says, in the platform's shape."""
+    if platform == "lambda":
+        method, path = fixture["requestContext"]["http"]["method"], fixture["rawPath"]
+        body = fixture.get("body")
+        if fixture["isBase64Encoded"]:
+            body = base64.b64decode(body).decode()
+        assert fixture["requestContext"]["requestId"] == request["request_id"], name
+    else:
+        method, path, body = fixture["method"], fixture["url"].split(".workers.dev", 1)[1], fixture.get("body")
+    assert (method, path, body) == (request["method"], request["path"], request["body"]), name
+    assert fixture["headers"].items() >= request["headers"].items(), f"{platform} {name}: headers differ from the description"
+    if context["effective_auth"] == "api_key":
+        assert "x-api-key" in fixture["headers"], f"{platform} {name}: fixtures send the local API key"
+    assert fixture.get("sign") == request["sign"], f"{platform} {name}: the sign block differs from the description"
+
+
+def test_every_fixture_renders_on_each_platform_that_gets_it_as_its_one_description_says() -> None:
+    described: dict[tuple[str, str], dict[str, Any]] = {}
+    for combination in variants.combinations():
+        answers = required_answers(combination)
+        context = context_of(answers)
+        fixtures = rendered_fixtures(answers)
+        assert fixtures, f"{combination.id}: no fixtures"
+        for name, fixture in fixtures.items():
+            assert_platform_shape(name, fixture, combination.platform)
+        requests = context["request_fixtures"]
+        if context["is_http"]:
+            assert set(fixtures) == set(requests), (
+                f"{combination.id}: events/ and hooks/fixtures.py differ: {set(fixtures) ^ set(requests)}"
+            )
+        else:
+            assert not requests, f"{combination.id}: request fixtures described for a repo without HTTP"
+        for name, request in requests.items():
+            assert_carries(name, fixtures[name], request, combination.platform, context)
+            if request["after"]:
+                assert request["after"] in requests, f"{name} is sent after {request['after']}, which {combination.id} lacks"
+            described.setdefault((combination.use_case, name), {})[combination.platform] = request
+        ids = [fixture["requestContext"]["requestId"] for fixture in fixtures.values() if "requestContext" in fixture]
+        assert len(ids) == len(set(ids)), f"{combination.id}: two fixtures share an API Gateway request id"
+    both = [key for key, platforms in described.items() if len(platforms) == 2]
+    assert both, "no request fixture exists on both platforms"
+    for key in both:
+        lambda_request, workers_request = described[key]["lambda"], described[key]["workers"]
+        assert lambda_request == workers_request, f"{key}: the platforms describe it differently"
