@@ -42,6 +42,8 @@ from tests.support.matrix import CLAUDE_CODE_SETS, LAMBDA_JSON_API_SETS, matrix,
 from tests.support.render import TEMPLATE_ROOT, render, rendered_files
 
 TEMPLATE = TEMPLATE_ROOT / "template"
+#: At most this many template files carry a condition in their name (201 before the catalogue).
+MAX_CONDITIONAL_NAMES = 40
 CONDITION = re.compile(r"\{%-?\s*if .*?%\}|\{%-?\s*endif\s*-?%\}")
 #: What copier.yml excludes besides the catalogue's paths (tooling, caches).
 STATIC_EXCLUDES = ("_macros", "*.pyc", "__pycache__", ".git", ".DS_Store")
@@ -174,6 +176,9 @@ def test_a_condition_stays_in_a_name_only_where_several_sources_write_one_path()
     assert not needless, f"give these their plain name and claim them in hooks/variants.py: {needless}"
     conditional_folders = [source for source in sources() if any(CONDITION.search(part) for part in source.split("/")[:-1])]
     assert not conditional_folders, conditional_folders
+    # Issue 14's bound: where two sources of one path are mostly the same text, merge them.
+    conditional = [source for source in sources() if CONDITION.search(source)]
+    assert len(conditional) <= MAX_CONDITIONAL_NAMES, f"{len(conditional)} conditional file names: {sorted(conditional)}"
 
 
 def test_every_combination_gets_exactly_the_files_its_features_claim() -> None:
