@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import os
 import re
 import shutil
 import sys
@@ -180,6 +181,23 @@ def test_a_condition_stays_in_a_name_only_where_several_sources_write_one_path()
     conditional = [source for source in sources() if CONDITION.search(source)]
     assert len(conditional) <= MAX_CONDITIONAL_NAMES, f"{len(conditional)} conditional file names: {sorted(conditional)}"
 
+
+
+IMPORT_FROM = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}/[^'"]+)['"]""")
+
+
+def test_the_library_never_imports_up_into_the_app() -> None:
+    """src/lib/ is the same on every repo; the app's config and store are passed in."""
+    upward = []
+    for source in sources():
+        output = PurePosixPath(output_of(source))
+        if output.parts[:2] != ("src", "lib"):
+            continue
+        for target in IMPORT_FROM.findall((TEMPLATE / source).read_text()):
+            resolved = PurePosixPath(os.path.normpath(output.parent / target))
+            if resolved.parts[:2] != ("src", "lib"):
+                upward.append(f"{output} imports {target}")
+    assert not upward, upward
 
 def test_every_combination_gets_exactly_the_files_its_features_claim() -> None:
     for name, answers in answer_sets():
