@@ -199,6 +199,21 @@ def test_the_library_never_imports_up_into_the_app() -> None:
                 upward.append(f"{output} imports {target}")
     assert not upward, upward
 
+
+EXPORTED = re.compile(r"^export (?:async )?(?:function|const|class) (\w+)|^export \{ (\w+)", re.MULTILINE)
+
+
+def test_owner_files_have_the_same_exports_on_every_platform() -> None:
+    """An owner-owned file (copier.yml _skip_if_exists) keeps its names wherever several sources write it."""
+    owned = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["_skip_if_exists"]
+    by_output: dict[str, list[str]] = {}
+    for source in sources():
+        by_output.setdefault(output_of(source), []).append(source)
+    for output in owned:
+        assert output in by_output, f"copier.yml lists {output} as owner-owned; no template file writes it"
+        exports = {source: sorted(name for found in EXPORTED.findall((TEMPLATE / source).read_text()) for name in found if name) for source in by_output[output]}
+        assert len({tuple(names) for names in exports.values()}) == 1, f"{output}: the sources export different names: {exports}"
+
 def test_every_combination_gets_exactly_the_files_its_features_claim() -> None:
     for name, answers in answer_sets():
         files, folders = render_names(answers)
