@@ -434,7 +434,7 @@ FEATURES: tuple[Feature, ...] = (
         "src/lib/stores/dynamodb.mjs", "test/support/dynalite.mjs", "test/integration/dynamodb-idempotency.test.mjs",
     )),
     Feature("workers + idempotency store", lambda c: c.is_workers and c.needs_idempotency, (
-        "test/idempotency-store.test.mjs", "test/support/outage.mjs",
+        "src/lib/worker-wiring.mjs", "test/idempotency-store.test.mjs", "test/support/outage.mjs",
     )),
     Feature("durable_object", lambda c: c.store == "durable_object", ("src/lib/stores/durable-object.mjs",)),
     Feature("d1", lambda c: c.store == "d1", (

@@ -11,6 +11,17 @@
 import { openBudget } from './deadline.mjs';
 import { fingerprintOf, runOnce } from './idempotency.mjs';
 import { describeError } from './logger.mjs';
+import { wiringFor } from './worker-wiring.mjs';
+
+/**
+ * A Worker's queue() handler: each message of a batch through consumeBatch, with the
+ * config, store and logger of wiringFor. `processFor(env)` gives the side effect.
+ */
+export function createQueueHandler({ loadConfig, createStore, identify, validate, processFor }) {
+  return async (batch, env) => {
+    await consumeBatch(batch, { ...wiringFor(env, { loadConfig, createStore }), identify, validate, process: processFor(env) });
+  };
+}
 
 /**
  * @param {object} options
