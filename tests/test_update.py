@@ -472,6 +472,7 @@ def test_update_from_conditional_names_to_the_catalogue_renders_exactly_the_new_
     project = copy(template, tmp_path / "project", "v1.0.0", **chosen)
     edit(project / edited, lambda text: text.replace("{", '{\n  "owner-note": "kept",', 1))
     commit_all(project, "Owner edits a fixture")
+    before = tree(project)
     replace_with_current_template(template)
     commit_and_tag(template, "v1.1.0")
 
@@ -479,9 +480,16 @@ def test_update_from_conditional_names_to_the_catalogue_renders_exactly_the_new_
 
     assert answers(project)["_commit"] == "v1.1.0"
     assert not unmerged(project)
+    # A fresh copy with the answers the project recorded: an update keeps them, even where a
+    # default has moved since (the compatibility date, say).
+    recorded = {name: value for name, value in answers(project).items() if not name.startswith("_")}
     fresh = tmp_path / "fresh"
-    copier.run_copy(str(template), str(fresh), data=chosen, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
+    copier.run_copy(str(template), str(fresh), data=recorded, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
     expected, updated = tree(fresh), tree(project)
     assert sorted(updated) == sorted(expected), "the update writes the new version's files, no other variant's"
-    assert [name for name in expected if updated[name] != expected[name]] == [edited]
+    owned = set(yaml.safe_load((template / "copier.yml").read_text())["_skip_if_exists"])
+    differing = [name for name in expected if updated[name] != expected[name]]
+    assert [name for name in differing if name not in owned] == [edited]
+    for name in owned & set(differing):
+        assert updated[name] == before[name], f"{name} is the owner's: the update leaves it as v1.0.0 wrote it"
     assert '"owner-note": "kept"' in (project / edited).read_text()
