@@ -69,6 +69,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
         "request_fixtures": request_fixtures(answers, platform, use_case, event_source, auth),
+        "object_fixtures": {name: upload.as_context() for name, upload in fixtures.object_fixtures(event_source).items()},
         "body_limit": BODY_LIMITS.get(platform, BODY_LIMITS["lambda"]),
     }
     # Versions come last: a pin's `when` reads the answers and the values above.

@@ -253,6 +253,34 @@ def webhook_deliveries(scheme: str) -> tuple[Request, ...]:
     return tuple(deliveries)
 
 
+# ----------------------------------------------------------- stored objects --
+@dataclass(frozen=True)
+class StoredObject:
+    """An object-created fixture: the upload that an S3 event (Lambda) or an R2 event
+    notification on the queue (Workers) reports."""
+
+    name: str
+    key: str
+    size: int
+    etag: str
+    #: Workers only: the id of the queue message that carries the notification.
+    message_id: str
+
+    def as_context(self) -> dict[str, Any]:
+        return {"name": self.name, "key": self.key, "size": self.size, "etag": self.etag, "message_id": self.message_id}
+
+
+#: The nightly export the file_import examples read; 61 bytes, the CSV the fixture tests store.
+UPLOADS = (
+    StoredObject("object-created.json", "incoming/orders-2026-11-23.csv", 61, "8f2c6d1e9a4b7c3d5e0f1a2b3c4d5e6f", "1e7a5f6b-4c8d-4e9f-a0b1-2c3d4e5f6a7b"),
+)
+
+
+def object_fixtures(event_source: str) -> dict[str, StoredObject]:
+    """The object-created fixtures a repo reading uploads (S3, R2 notifications) ships, by file name."""
+    return {upload.name: upload for upload in UPLOADS} if event_source in {"s3", "r2_notification"} else {}
+
+
 # ---------------------------------------------------------- per answer set --
 def request_fixtures(platform: str, use_case: str, event_source: str, auth: str, scheme: str, max_body_kb: int) -> dict[str, Request]:
     """The request fixtures a repo with these answers ships, by file name."""

@@ -445,6 +445,17 @@ def assert_carries(name: str, fixture: dict[str, Any], request: dict[str, Any], 
     assert fixture.get("sign") == request["sign"], f"{platform} {name}: the sign block differs from the description"
 
 
+def assert_reports_upload(name: str, fixture: dict[str, Any], upload: dict[str, Any], platform: str) -> None:
+    """An object-created fixture reports the one upload its description names."""
+    if platform == "lambda":
+        (record,) = fixture["Records"]
+        stored = record["s3"]["object"]
+    else:
+        (message,) = fixture["messages"]
+        assert message["id"] == upload["message_id"] and message["body"]["action"] == "PutObject", name
+        stored = message["body"]["object"]
+    assert (stored["key"], stored["size"], stored["eTag"]) == (upload["key"], upload["size"], upload["etag"]), f"{platform} {name}"
+
 def test_every_fixture_renders_on_each_platform_that_gets_it_as_its_one_description_says() -> None:
     described: dict[tuple[str, str], dict[str, Any]] = {}
     for combination in variants.combinations():
@@ -468,6 +479,9 @@ def test_every_fixture_renders_on_each_platform_that_gets_it_as_its_one_descript
             described.setdefault((combination.use_case, name), {})[combination.platform] = request
         ids = [fixture["requestContext"]["requestId"] for fixture in fixtures.values() if "requestContext" in fixture]
         assert len(ids) == len(set(ids)), f"{combination.id}: two fixtures share an API Gateway request id"
+        for name, upload in context["object_fixtures"].items():
+            assert name in fixtures, f"{combination.id}: {name} is described but not rendered"
+            assert_reports_upload(name, fixtures[name], upload, combination.platform)
     both = [key for key, platforms in described.items() if len(platforms) == 2]
     assert both, "no request fixture exists on both platforms"
     for key in both:
