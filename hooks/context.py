@@ -12,11 +12,9 @@ being answered, so it must tolerate missing answers.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import functools
 import hashlib
-import hmac
 import importlib.util
 import json
 import sys
@@ -44,6 +42,8 @@ def _sibling_module(name: str) -> ModuleType:
 
 variants = _sibling_module("variants")
 claude_policy = _sibling_module("claude_policy")
+labels = _sibling_module("labels")
+fixtures = _sibling_module("fixtures")
 pins = _sibling_module("pins")
 answer_rules = _sibling_module("answer_rules")
 given_answers = _sibling_module("given_answers")
@@ -73,6 +73,8 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
+        "request_fixtures": request_fixtures(answers, platform, use_case, event_source, auth),
+        "object_fixtures": {name: upload.as_context() for name, upload in fixtures.object_fixtures(event_source).items()},
         "body_limit": answer_rules.body_limit(answers),
         # `help: Function timeout, {{ answer_allowed('timeout_s') }}`: the range a number question takes here
         "answer_allowed": lambda question: answer_rules.allowed(question, answers),
@@ -123,47 +125,14 @@ def _default(platform: str, use_case: str, question: str) -> str:
 
 
 # ------------------------------------------------------ Claude Code and checklist --
-# One definition of the deploy checklist rows: DEPLOY_CHECKLIST.md, the review and
-# deploy-review prompts and scripts/check.mjs all name the same rows in this order.
-CHECKLIST_ROWS: tuple[tuple[str, str], ...] = (
-    ("requirements", "Requirements and owner"),
-    ("runtime", "Runtime pinned"),
-    ("local-proof", "Local proof"),
-    ("config-secrets", "Config vs secrets"),
-    ("idempotency", "Idempotency"),
-    ("retries", "Timeout, retries and DLQ"),
-    ("access", "Permissions (IAM or bindings)"),
-    ("observability", "Observability and log retention"),
-    ("edge", "Auth, CORS and rate limits"),
-    ("cleanup", "Cleanup"),
-)
-
-EVENT_SOURCE_LABELS = {
-    "http_api": "API Gateway HTTP API",
-    "function_url": "Lambda function URL",
-    "s3": "S3 object-created notifications",
-    "sqs": "SQS queue (with a dead-letter queue)",
-    "eventbridge": "EventBridge rule",
-    "fetch": "HTTP fetch handler",
-    "queue": "Cloudflare Queue (with a dead-letter queue)",
-    "r2_notification": "R2 event notifications delivered through a Queue",
-    "cron": "Cron trigger",
-}
-STORE_LABELS = {
-    "dynamodb": "DynamoDB table with TTL",
-    "durable_object": "Durable Object, one object per key (strongly consistent)",
-    "d1": "D1 table with a unique key",
-    "kv": "Workers KV (eventually consistent, NOT atomic: duplicates remain possible)",
-}
-
-
 def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> dict[str, Any]:
-    """Checklist rows, the Claude Code policy (hooks/claude_policy.py) and the exact deploy/delete commands."""
+    """Checklist rows and labels (hooks/labels.py), the Claude Code policy (hooks/claude_policy.py)
+    and the exact deploy/delete commands."""
     region = answers.get("aws_region", "eu-west-1")
     is_lambda = platform == "lambda"
     stack_name = f"{slug}-dev"
     return {
-        "checklist_rows": [{"id": row_id, "title": title} for row_id, title in CHECKLIST_ROWS],
+        "checklist_rows": [{"id": row_id, "title": title} for row_id, title in labels.CHECKLIST_ROWS],
         "permissions": claude_policy.permission_lists(platform),
         "sandbox_settings": claude_policy.sandbox_settings(),
         "guard_policy": claude_policy.guard_policy(),
@@ -171,21 +140,24 @@ def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> di
         "stack_name": stack_name,
         "deploy_command": "npm run deploy:dev" if is_lambda else "npm run deploy",
         "stack_delete_command": f"sam delete --stack-name {stack_name} --region {region}" if is_lambda else f"npx wrangler delete --name {slug}",
-        "event_source_label": EVENT_SOURCE_LABELS.get(answers.get("event_source", ""), ""),
-        "store_label": STORE_LABELS.get(answers.get("idempotency_store", ""), ""),
+        "event_source_label": labels.EVENT_SOURCE_LABELS.get(answers.get("event_source", ""), ""),
+        "store_label": labels.STORE_LABELS.get(answers.get("idempotency_store", ""), ""),
     }
 
 
+# ------------------------------------------------------------- fixtures --
+def request_fixtures(answers: dict[str, Any], platform: str, use_case: str, event_source: str, auth: str) -> dict[str, dict[str, Any]]:
+    """The request fixtures of events/ (hooks/fixtures.py), by file name, for the templates."""
+    try:
+        max_body_kb = int(answers.get("max_body_kb") or 64)
+    except (TypeError, ValueError):  # not answered yet, or refused by its validator
+        max_body_kb = 64
+    scheme = answers.get("signature_scheme", "")
+    found = fixtures.request_fixtures(platform, use_case, event_source, auth, scheme, max_body_kb)
+    return {name: request.as_context() for name, request in found.items()}
+
+
 # ---------------------------------------------------------------- Workers --
-WORKERS_STORE_WARNINGS = {
-    "kv": (
-        "Workers KV is eventually consistent and has no conditional write: two deliveries "
-        "of the same key can both miss the claim (for up to a minute across locations), so "
-        "duplicates remain possible. Use durable_object or d1 where a double side effect matters."
-    ),
-}
-
-
 def workers_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str, slug: str) -> dict[str, Any]:
     """Which Workers bindings exist (stores, R2, Queues, cron) and their names."""
     is_workers = platform == "workers"
@@ -194,7 +166,7 @@ def workers_context(answers: dict[str, Any], platform: str, use_case: str, event
     consumes_queue = is_workers and event_source in {"queue", "r2_notification"}
     return {
         "workers_store": store,
-        "store_warning": WORKERS_STORE_WARNINGS.get(store, ""),
+        "store_warning": labels.STORE_WARNINGS.get(store, ""),
         "uses_r2": is_workers and use_case == "file_import",
         "r2_bucket_name": f"{slug}-files",
         "consumes_queue": consumes_queue,
@@ -207,46 +179,6 @@ def workers_context(answers: dict[str, Any], platform: str, use_case: str, event
 
 
 # ------------------------------------------------------------- Lambda use cases --
-# Webhook fixtures in events/ are signed at render time with clearly fake local
-# secrets, so `npm run invoke` shows a verified delivery. The same values live in the
-# generated scripts/local-webhook-secrets.mjs; they are assembled from parts so no
-# tracked file holds a string that looks like a real provider secret.
-LOCAL_SECRET_TEXT = {
-    "current": b"copier-serverless local test secret - current",
-    "previous": b"copier-serverless local test secret - previous",
-    "wrong": b"copier-serverless local test secret - attacker",
-}
-
-
-def local_webhook_secret(scheme: str, which: str) -> str:
-    """The fake local secret of a scheme ("current", "previous" or "wrong")."""
-    text = LOCAL_SECRET_TEXT[which]
-    if scheme == "github":
-        return text.decode().replace(" ", "-")
-    return "_".join(["whsec", base64.b64encode(text).decode()])
-
-
-def signed_webhook_headers(scheme: str, body: str, event_id: str, timestamp: int, which: str = "current") -> dict[str, str]:
-    """Headers a provider using ``scheme`` would send with ``body`` (see src/lib/signatures.mjs)."""
-    secret = local_webhook_secret(scheme, which)
-    raw = body.encode()
-    if scheme == "standard_webhooks":
-        key = base64.b64decode(secret.split("_", 1)[1])
-        digest = hmac.new(key, f"{event_id}.{timestamp}.".encode() + raw, hashlib.sha256).digest()
-        return {
-            "webhook-id": event_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": "v1," + base64.b64encode(digest).decode(),
-        }
-    if scheme == "stripe":
-        digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
-        return {"stripe-signature": f"t={timestamp},v1={digest}"}
-    digest = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-    return {"x-hub-signature-256": f"sha256={digest}", "x-github-delivery": event_id}
-
-
-#: The providers' official signing libraries, which the webhook tests sign deliveries with
-#: (exact versions; devDependencies only). svix 1.x: svix 2 needs Node 22.
 def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str) -> dict[str, Any]:
     """Which Lambda pieces exist for the use case: function URL, queues, bucket, secrets."""
     is_lambda = platform == "lambda"
@@ -255,7 +187,6 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         "is_http_api": is_lambda and event_source == "http_api",
         # Async sources and SQS hand-offs get a dead-letter queue in template.yaml.
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
-        "signed_webhook_headers": signed_webhook_headers,
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
     }
 

@@ -477,7 +477,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("json_api", lambda c: c.use_case == "json_api", (
         "src/orders.mjs",
         *_events("post-order", "post-order-bad-json", "post-order-invalid-input", "post-order-missing-key",
-                 "post-order-same-key-other-amount", "post-order-wrong-content-type", "get-health",
+                 "post-order-same-key-other-amount", "post-order-wrong-content-type", "post-order-too-large", "get-health",
                  "get-unknown-route", "delete-orders-wrong-method"),
     )),
     Feature("lambda + json_api", lambda c: c.is_lambda and c.use_case == "json_api", (
@@ -486,10 +486,11 @@ FEATURES: tuple[Feature, ...] = (
         "test/unit/orders-api.test.mjs", "test/unit/fuzz-orders-api.test.mjs", "test/unit/standards-oracles.test.mjs",
     )),
     Feature("workers + json_api", lambda c: c.is_workers and c.use_case == "json_api", (
-        *_events("post-order-too-large"), "test/orders-api.test.mjs", "test/orders-fuzz.test.mjs",
+        "test/orders-api.test.mjs", "test/orders-fuzz.test.mjs",
     )),
     Feature("webhook", lambda c: c.use_case == "webhook", (
-        "src/deliveries.mjs", "src/lib/signatures.mjs", "src/lib/webhook-auth.mjs", "test/support/official-signers.mjs",
+        "src/deliveries.mjs", "src/lib/signatures.mjs", "src/lib/webhook-auth.mjs", "scripts/webhook-fixtures.mjs",
+        "test/support/official-signers.mjs",
         *_events("delivery-valid", "delivery-bad-json", "delivery-missing-signature", "delivery-rotated-secret",
                  "delivery-tampered-body", "delivery-wrong-secret"),
     )),
@@ -498,12 +499,12 @@ FEATURES: tuple[Feature, ...] = (
         *_events("delivery-expired", "delivery-future"),
     )),
     Feature("lambda + webhook", lambda c: c.is_lambda and c.use_case == "webhook", (
-        "scripts/local-webhook-secrets.mjs", "test/integration/secret-stores-emulator.test.mjs",
+        "test/integration/secret-stores-emulator.test.mjs",
         "test/integration/webhook-dynamodb.test.mjs", "test/unit/fuzz-webhook.test.mjs", "test/unit/secrets.test.mjs",
         "test/unit/signatures.test.mjs", "test/unit/webhook.test.mjs",
     )),
     Feature("workers + webhook", lambda c: c.is_workers and c.use_case == "webhook", (
-        "scripts/webhook-fixtures.mjs", "scripts/send.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
+        "scripts/send.mjs", "test/webhook.test.mjs", "test/webhook-fuzz.test.mjs",
     )),
     Feature("workers + file_import", lambda c: c.is_workers and c.use_case == "file_import", ("src/imports.mjs", "test/csv.test.mjs")),
     Feature("edge_redirect", lambda c: c.use_case == "edge_redirect", (
@@ -554,7 +555,7 @@ FEATURES: tuple[Feature, ...] = (
         "src/lib/stores/dynamodb.mjs", "test/support/dynalite.mjs", "test/integration/dynamodb-idempotency.test.mjs",
     )),
     Feature("workers + idempotency store", lambda c: c.is_workers and c.needs_idempotency, (
-        "test/idempotency-store.test.mjs", "test/support/outage.mjs",
+        "src/lib/worker-wiring.mjs", "test/idempotency-store.test.mjs", "test/support/outage.mjs",
     )),
     Feature("durable_object", lambda c: c.store == "durable_object", ("src/lib/stores/durable-object.mjs",)),
     Feature("d1", lambda c: c.store == "d1", (
@@ -562,12 +563,12 @@ FEATURES: tuple[Feature, ...] = (
     )),
     Feature("kv", lambda c: c.store == "kv", ("src/lib/stores/kv.mjs",)),
     # ---- auth
-    Feature("api_key", lambda c: c.auth == "api_key", ("src/lib/api-key.mjs",)),
+    Feature("api_key", lambda c: c.auth == "api_key", ("src/lib/api-key.mjs", "scripts/local-api-keys.mjs")),
     Feature("api_key or webhook", lambda c: c.auth == "api_key" or c.use_case == "webhook", ("src/lib/constant-time.mjs",)),
     Feature("lambda + iam", lambda c: c.is_lambda and c.auth == "iam", ("src/lib/iam-caller.mjs",)),
-    Feature("lambda + api_key", lambda c: c.is_lambda and c.auth == "api_key", ("scripts/local-api-keys.mjs", "test/unit/api-key.test.mjs")),
+    Feature("lambda + api_key", lambda c: c.is_lambda and c.auth == "api_key", ("test/unit/api-key.test.mjs",)),
     Feature("lambda + secrets", lambda c: c.is_lambda and (c.use_case == "webhook" or c.auth == "api_key"), ("src/secrets.mjs",)),
-    Feature("workers + json_api + api_key", lambda c: c.is_workers and c.use_case == "json_api" and c.auth == "api_key", (
+    Feature("json_api + api_key", lambda c: c.use_case == "json_api" and c.auth == "api_key", (
         *_events("get-health-wrong-api-key"),
     )),
     Feature("workers + upload + api_key", lambda c: c.is_workers and c.event_source == "fetch" and c.use_case == "file_import" and c.auth == "api_key", (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.context import CHECKLIST_ROWS
+from hooks.labels import CHECKLIST_ROWS
 from tests.support.claude_code import ALL_ANSWER_SETS, TOOLS_PATH, answers_of, copy_project, rendered
 from tests.support.node import install_node_modules, run
 

@@ -161,7 +161,7 @@ def assert_least_privilege_wiring(name: str, answers: dict[str, Any], project: P
 
 
 def assert_fixtures_hold_no_secret(project: Path) -> None:
-    """Webhook fixtures carry signatures only; the fake local secrets are assembled at run time."""
+    """Webhook fixtures say how they are signed, never with what; the fake local secrets are assembled at run time."""
     for path in [*(project / "events").glob("*.json"), *(project / "scripts").glob("*.mjs")]:
         assert not re.search(r"whsec_[A-Za-z0-9+/=]{16,}", path.read_text()), path
 

@@ -11,12 +11,17 @@ the tests' answer matrix agree.
   combinations; `--data` answers the catalogue does not allow are refused with its message
   (`copier.run_copy --data`, through hooks/given_answers.py).
 - The answer matrix of the slow tests covers every choice the catalogue allows.
+- Every fixture source renders, for every combination that gets it, into the platform's
+  shape; a request fixture (hooks/fixtures.py) carries on each platform exactly what its
+  one description says, and an HTTP repo's events/ holds exactly its described requests.
 """
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
+import os
 import re
 import shutil
 import sys
@@ -27,17 +32,21 @@ from typing import Any
 
 import copier
 import jinja2
+import jinja2.sandbox
 from copier.errors import UserMessageError
 import pathspec
 import pytest
 import yaml
 
 from hooks import variants
+from hooks.answer_filters import AnswerFilters
 from tests.support.git_history import template_files
 from tests.support.matrix import CLAUDE_CODE_SETS, LAMBDA_JSON_API_SETS, matrix, required_answers
 from tests.support.render import TEMPLATE_ROOT, render, rendered_files
 
 TEMPLATE = TEMPLATE_ROOT / "template"
+#: At most this many template files carry a condition in their name (201 before the catalogue).
+MAX_CONDITIONAL_NAMES = 40
 CONDITION = re.compile(r"\{%-?\s*if .*?%\}|\{%-?\s*endif\s*-?%\}")
 #: What copier.yml excludes besides the catalogue's paths (tooling, caches).
 STATIC_EXCLUDES = ("_macros", "*.pyc", "__pycache__", ".git", ".DS_Store")
@@ -170,7 +179,42 @@ def test_a_condition_stays_in_a_name_only_where_several_sources_write_one_path()
     assert not needless, f"give these their plain name and claim them in hooks/variants.py: {needless}"
     conditional_folders = [source for source in sources() if any(CONDITION.search(part) for part in source.split("/")[:-1])]
     assert not conditional_folders, conditional_folders
+    # Issue 14's bound: where two sources of one path are mostly the same text, merge them.
+    conditional = [source for source in sources() if CONDITION.search(source)]
+    assert len(conditional) <= MAX_CONDITIONAL_NAMES, f"{len(conditional)} conditional file names: {sorted(conditional)}"
 
+
+
+IMPORT_FROM = re.compile(r"""(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}/[^'"]+)['"]""")
+
+
+def test_the_library_never_imports_up_into_the_app() -> None:
+    """src/lib/ is the same on every repo; the app's config and store are passed in."""
+    upward = []
+    for source in sources():
+        output = PurePosixPath(output_of(source))
+        if output.parts[:2] != ("src", "lib"):
+            continue
+        for target in IMPORT_FROM.findall((TEMPLATE / source).read_text()):
+            resolved = PurePosixPath(os.path.normpath(output.parent / target))
+            if resolved.parts[:2] != ("src", "lib"):
+                upward.append(f"{output} imports {target}")
+    assert not upward, upward
+
+
+EXPORTED = re.compile(r"^export (?:async )?(?:function|const|class) (\w+)|^export \{ (\w+)", re.MULTILINE)
+
+
+def test_owner_files_have_the_same_exports_on_every_platform() -> None:
+    """An owner-owned file (copier.yml _skip_if_exists) keeps its names wherever several sources write it."""
+    owned = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["_skip_if_exists"]
+    by_output: dict[str, list[str]] = {}
+    for source in sources():
+        by_output.setdefault(output_of(source), []).append(source)
+    for output in owned:
+        assert output in by_output, f"copier.yml lists {output} as owner-owned; no template file writes it"
+        exports = {source: sorted(name for found in EXPORTED.findall((TEMPLATE / source).read_text()) for name in found if name) for source in by_output[output]}
+        assert len({tuple(names) for names in exports.values()}) == 1, f"{output}: the sources export different names: {exports}"
 
 def test_every_combination_gets_exactly_the_files_its_features_claim() -> None:
     for name, answers in answer_sets():
@@ -355,3 +399,97 @@ def test_every_combination_has_the_labels_the_claude_code_files_name() -> None:
         assert context["event_source_label"], f"{combination.id}: add {combination.event_source} to EVENT_SOURCE_LABELS"
         if combination.idempotency_store:
             assert context["store_label"], f"{combination.id}: add {combination.idempotency_store} to STORE_LABELS"
+
+
+# ---------------------------------------------------------------- fixtures --
+@cache
+def content_environment() -> jinja2.Environment:
+    """Jinja as Copier renders file contents: its default filters, the answer filters, strict."""
+    return jinja2.sandbox.SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_ROOT),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension", AnswerFilters],
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def rendered_fixtures(answers: dict[str, Any]) -> dict[str, Any]:
+    """{events/ file name: its parsed JSON} of the repo ``answers`` render."""
+    files, _ = render_names(answers)
+    context = {**context_of(answers), "project_name": "Orders API", "owner": "you@example.com", "max_body_kb": 64}
+    found = {}
+    for output, (source,) in files.items():
+        if output.startswith("events/"):
+            text = content_environment().get_template(f"template/{source}").render(context)
+            found[output.removeprefix("events/")] = json.loads(text)
+    return found
+
+
+def assert_platform_shape(name: str, fixture: dict[str, Any], platform: str) -> None:
+    """A Lambda event or a Workers fixture, as the platform's invoke script reads it."""
+    if platform == "lambda":
+        kinds = {"version" in fixture and fixture["version"] == "2.0", "Records" in fixture, "detail-type" in fixture, fixture.get("Event") == "s3:TestEvent"}
+    else:
+        kinds = {fixture.get("url", "").startswith("https://"), "messages" in fixture and "queue" in fixture, "cron" in fixture}
+    assert True in kinds, f"{platform} {name}: not a {platform} fixture: {sorted(fixture)[:6]}"
+
+
+def assert_carries(name: str, fixture: dict[str, Any], request: dict[str, Any], platform: str, context: dict[str, Any]) -> None:
+    """The rendered fixture sends exactly what its description says, in the platform's shape."""
+    if platform == "lambda":
+        method, path = fixture["requestContext"]["http"]["method"], fixture["rawPath"]
+        body = fixture.get("body")
+        if fixture["isBase64Encoded"]:
+            body = base64.b64decode(body).decode()
+        assert fixture["requestContext"]["requestId"] == request["request_id"], name
+    else:
+        method, path, body = fixture["method"], fixture["url"].split(".workers.dev", 1)[1], fixture.get("body")
+    assert (method, path, body) == (request["method"], request["path"], request["body"]), name
+    assert fixture["headers"].items() >= request["headers"].items(), f"{platform} {name}: headers differ from the description"
+    if context["effective_auth"] == "api_key":
+        assert "x-api-key" in fixture["headers"], f"{platform} {name}: fixtures send the local API key"
+    assert fixture.get("sign") == request["sign"], f"{platform} {name}: the sign block differs from the description"
+
+
+def assert_reports_upload(name: str, fixture: dict[str, Any], upload: dict[str, Any], platform: str) -> None:
+    """An object-created fixture reports the one upload its description names."""
+    if platform == "lambda":
+        (record,) = fixture["Records"]
+        stored = record["s3"]["object"]
+    else:
+        (message,) = fixture["messages"]
+        assert message["id"] == upload["message_id"] and message["body"]["action"] == "PutObject", name
+        stored = message["body"]["object"]
+    assert (stored["key"], stored["size"], stored["eTag"]) == (upload["key"], upload["size"], upload["etag"]), f"{platform} {name}"
+
+def test_every_fixture_renders_on_each_platform_that_gets_it_as_its_one_description_says() -> None:
+    described: dict[tuple[str, str], dict[str, Any]] = {}
+    for combination in variants.combinations():
+        answers = required_answers(combination)
+        context = context_of(answers)
+        fixtures = rendered_fixtures(answers)
+        assert fixtures, f"{combination.id}: no fixtures"
+        for name, fixture in fixtures.items():
+            assert_platform_shape(name, fixture, combination.platform)
+        requests = context["request_fixtures"]
+        if context["is_http"]:
+            assert set(fixtures) == set(requests), (
+                f"{combination.id}: events/ and hooks/fixtures.py differ: {set(fixtures) ^ set(requests)}"
+            )
+        else:
+            assert not requests, f"{combination.id}: request fixtures described for a repo without HTTP"
+        for name, request in requests.items():
+            assert_carries(name, fixtures[name], request, combination.platform, context)
+            if request["after"]:
+                assert request["after"] in requests, f"{name} is sent after {request['after']}, which {combination.id} lacks"
+            described.setdefault((combination.use_case, name), {})[combination.platform] = request
+        ids = [fixture["requestContext"]["requestId"] for fixture in fixtures.values() if "requestContext" in fixture]
+        assert len(ids) == len(set(ids)), f"{combination.id}: two fixtures share an API Gateway request id"
+        for name, upload in context["object_fixtures"].items():
+            assert name in fixtures, f"{combination.id}: {name} is described but not rendered"
+            assert_reports_upload(name, fixtures[name], upload, combination.platform)
+    both = [key for key, platforms in described.items() if len(platforms) == 2]
+    assert both, "no request fixture exists on both platforms"
+    for key in both:
+        lambda_request, workers_request = described[key]["lambda"], described[key]["workers"]
+        assert lambda_request == workers_request, f"{key}: the platforms describe it differently"

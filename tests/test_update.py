@@ -155,8 +155,8 @@ def release_v1_1(template: Path) -> None:
         edit(source, lambda text: insert_after_first(text, r"^// ", "// v1.1.0: template note on the wiring."))
     for source in sources_of(t, "src/orders.mjs"):
         edit(source, lambda text: text + "\n// v1.1.0: the example domain changed too.\n")
-    for source in sources_of(t, "events/post-order.json"):
-        edit(source, lambda text: text.replace("1299", "1500"))
+    # The example order's amount, in the one description of its fixtures (events/post-order.json among them).
+    edit(t / "hooks" / "fixtures.py", lambda text: text.replace("""ORDER = '{"amount":1299,""", """ORDER = '{"amount":1500,"""))
     for rendered in ("events/get-unknown-route.json", ".github/workflows/claude-review.yml"):
         for source in sources_of(t, rendered):
             edit(source, lambda text: text + "\n")

@@ -3,9 +3,25 @@
 // a redelivery (same id, or the same object version for R2) is acknowledged without
 // running twice. Failures are retried with a growing delay; after max_retries
 // (wrangler.jsonc) the queue moves the message to the dead-letter queue.
+//
+// Each message ends with one outcome, the same words as the Lambda consumers
+// (lib/records.mjs): done, duplicate, skipped, and, retried until the dead-letter queue,
+// invalid, conflict (its key was already processed with another payload: the producer
+// reused an id, which a person must look at) and retry (failed, or not possible now).
 import { openBudget } from './deadline.mjs';
 import { fingerprintOf, runOnce } from './idempotency.mjs';
 import { describeError } from './logger.mjs';
+import { wiringFor } from './worker-wiring.mjs';
+
+/**
+ * A Worker's queue() handler: each message of a batch through consumeBatch, with the
+ * config, store and logger of wiringFor. `processFor(env)` gives the side effect.
+ */
+export function createQueueHandler({ loadConfig, createStore, identify, validate, processFor }) {
+  return async (batch, env) => {
+    await consumeBatch(batch, { ...wiringFor(env, { loadConfig, createStore }), identify, validate, process: processFor(env) });
+  };
+}
 
 /**
  * @param {object} options
@@ -52,23 +68,28 @@ async function consumeMessage(message, { store, config, log, identify, validate,
       },
     });
   } catch (error) {
-    log.error('message failed', { error: describeError(error, { withStack: true }) });
-    return retry(message, 'failed');
+    log.error('record failed; it will be retried', { error: describeError(error, { withStack: true }) });
+    return retry(message, 'retry');
   }
   switch (result.kind) {
     case 'executed':
+      message.ack();
+      return 'done';
     case 'replayed':
+      log.info('duplicate record skipped');
       message.ack();
-      return result.kind;
+      return 'duplicate';
     case 'conflict':
-      log.error('a message with this id but another body was already processed; acknowledged without running');
-      message.ack();
-      return 'conflict';
+      // Not run, and not acknowledged either: the dead-letter queue keeps it for a person.
+      log.error('record key reused with a different payload');
+      return retry(message, 'conflict');
     case 'in_progress':
+      log.warn('record not processed now; it will be retried', { reason: result.kind });
       message.retry({ delaySeconds: result.retryAfterSeconds });
-      return 'in_progress';
+      return 'retry';
     default:
-      return retry(message, 'store_unavailable');
+      log.warn('record not processed now; it will be retried', { reason: result.kind });
+      return retry(message, 'retry');
   }
 }
 

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { createHandler } from '../../src/handler.mjs';
 import { loadConfig } from '../../src/config.mjs';
 import { createMemoryStore } from '../../src/lib/stores/memory.mjs';
-import { LOCAL_WEBHOOK_SECRETS, UNRELATED_SECRET } from '../../scripts/local-webhook-secrets.mjs';
+import { ACCEPTED_LOCAL_SECRETS, LOCAL_WEBHOOK_SECRETS } from '../../scripts/webhook-fixtures.mjs';
 import { canaryFields, canaryLog } from '../support/canaries.mjs';
 import { brokenJsonText, deepJsonText, fuzz, hostileText, invalidUtf8, nonObjectJsonText } from '../support/fuzz.mjs';
 import { assertHttpContract, failingStore, httpEvents } from '../support/hostile-http.mjs';
@@ -60,7 +60,7 @@ const delivery = fc
   .record({
     eventId,
     body,
-    secret: fc.oneof({ weight: 4, arbitrary: fc.constant(LOCAL_WEBHOOK_SECRETS[0]) }, { weight: 2, arbitrary: fc.constant(LOCAL_WEBHOOK_SECRETS[1]) }, { weight: 1, arbitrary: fc.constant(UNRELATED_SECRET) }),
+    secret: fc.oneof({ weight: 4, arbitrary: fc.constant(LOCAL_WEBHOOK_SECRETS.current) }, { weight: 2, arbitrary: fc.constant(LOCAL_WEBHOOK_SECRETS.previous) }, { weight: 1, arbitrary: fc.constant(LOCAL_WEBHOOK_SECRETS.wrong) }),
     age: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -300, max: 300 }) }, { weight: 1, arbitrary: fc.constantFrom(-301, 301, NOW, -NOW) }),
     base64: fc.boolean(),
     contentType: fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain'),
@@ -70,7 +70,7 @@ const delivery = fc
 // The provider redelivering the same event: it must be answered from the store.
 const redelivery = fc
   .integer({ min: 1, max: 3 })
-  .map((n) => signedDelivery({ secret: LOCAL_WEBHOOK_SECRETS[0], eventId: `evt_retry_${n}`, timestamp: NOW, body: JSON.stringify({ id: `evt_retry_${n}`, type: 'invoice.paid' }) }));
+  .map((n) => signedDelivery({ secret: LOCAL_WEBHOOK_SECRETS.current, eventId: `evt_retry_${n}`, timestamp: NOW, body: JSON.stringify({ id: `evt_retry_${n}`, type: 'invoice.paid' }) }));
 
 const events = httpEvents({
   valid: fc.oneof({ weight: 4, arbitrary: delivery }, { weight: 1, arbitrary: redelivery }),
@@ -84,7 +84,7 @@ function setup(overrides = {}) {
   const handler = createHandler({
     config,
     store: createMemoryStore(),
-    secrets: LOCAL_WEBHOOK_SECRETS,
+    secrets: ACCEPTED_LOCAL_SECRETS,
     write: logs.write,
     handOn: async (handed) => deliveries.push(handed),
     now: () => NOW,

@@ -56,6 +56,16 @@ describe('SQS consumer', () => {
     assert.equal(processed.length, 1);
   });
 
+  it('fails a message whose messageId was processed with another body, so it reaches the DLQ', async () => {
+    const { handler, logs, processed } = setup();
+    const record = sqsRecord(ORDER);
+    await handler({ Records: [record] }, {});
+    const reused = await handler({ Records: [{ ...record, body: JSON.stringify({ ...ORDER, amount: 4999 }) }] }, {});
+    assert.deepEqual(failedIds(reused), [record.messageId]);
+    assert.equal(processed.length, 1);
+    assert.ok(logs.entries().some((entry) => entry.message === 'record key reused with a different payload' && entry.level === 'error'));
+  });
+
   it('retries a message whose side effect failed, and then processes it', async () => {
     let attempts = 0;
     const { handler } = setup({
