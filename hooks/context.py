@@ -68,6 +68,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
+        **rate_limit_context(platform, use_case, event_source, slug),
         "body_limit": BODY_LIMITS.get(platform, BODY_LIMITS["lambda"]),
     }
     # Versions come last: a pin's `when` reads the answers and the values above.
@@ -252,6 +253,21 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
         "signed_webhook_headers": signed_webhook_headers,
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
+    }
+
+
+# ------------------------------------------------------------- rate limits --
+def rate_limit_context(platform: str, use_case: str, event_source: str, slug: str) -> dict[str, Any]:
+    """Whether the Worker gets the Rate Limiting binding, and the default of its namespace id.
+
+    Every Worker that answers HTTP does: the APIs, webhooks and uploads, and the redirects.
+    The namespace id names the counters in the Cloudflare account, so two Workers with one
+    id would share them: the default is derived from the slug, which differs per Worker.
+    """
+    digest = int.from_bytes(hashlib.sha256(slug.encode()).digest()[:4], "big")
+    return {
+        "has_rate_limiter": variants.has_rate_limiter(platform, use_case, event_source),
+        "rate_limit_namespace_default": 100_000 + digest % 900_000,
     }
 
 
