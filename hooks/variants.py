@@ -343,6 +343,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("lambda", lambda c: c.is_lambda, (
         "template.yaml", "samconfig.toml", "src/handler.mjs", "src/lib/stores/memory.mjs",
         "test/unit", "test/integration", "test/support/canaries.mjs",
+        # `npm run bench:cold`: the handler's import and first event in fresh processes.
+        "scripts/bench-cold.mjs", "scripts/bench-cold-child.mjs",
     )),
     Feature("lambda + HTTP", lambda c: c.is_lambda and c.is_http, (
         "src/lib/apigateway.mjs", "test/support/hostile-http.mjs", "test/support/http-events.mjs",
