@@ -13,6 +13,8 @@ import pytest
 
 from tests.support.node import install_node_modules, run
 
+pytestmark = pytest.mark.slow
+
 #: One render per Lambda entry point: HTTP with each way of calling (IAM, a local API key,
 #: a signed webhook) and each event consumer.
 BENCHED: dict[str, dict[str, Any]] = {
