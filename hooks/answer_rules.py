@@ -158,6 +158,10 @@ def _timeout(answers: Mapping[str, Any]) -> Between:
 
 
 def _reserved_concurrency(answers: Mapping[str, Any]) -> Between:
+    if answers.get("event_source") == "function_url" and answers.get("auth") == "none":
+        # No gateway stands in front of a public function URL: the reservation is its only limit.
+        return Between(1, 10000, "", "nothing else limits how many callers run a public function URL at once",
+                       "for a public function URL")
     return Between(0, 10000, "", "0 reserves none; a reservation comes out of the account's concurrency quota")
 
 
@@ -169,6 +173,8 @@ NUMBERS: dict[str, Callable[[Mapping[str, Any]], Between | OneOf]] = {
     "timeout_s": _timeout,
     "memory_mb": lambda answers: Between(128, 10240, " MB", "Lambda's memory range"),
     "reserved_concurrency": _reserved_concurrency,
+    "rate_limit_requests": lambda answers: Between(1, 1_000_000, " requests", "per caller and period"),
+    "rate_limit_namespace_id": lambda answers: Between(1, 2_147_483_647, "", "the Rate Limiting binding's namespace_id"),
 }
 
 

@@ -73,6 +73,7 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         **claude_code_context(answers, platform, slug),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
+        **rate_limit_context(platform, use_case, event_source, slug),
         "request_fixtures": request_fixtures(answers, platform, use_case, event_source, auth),
         "object_fixtures": {name: upload.as_context() for name, upload in fixtures.object_fixtures(event_source).items()},
         "body_limit": answer_rules.body_limit(answers),
@@ -188,6 +189,21 @@ def lambda_use_case_context(answers: dict[str, Any], platform: str, use_case: st
         # Async sources and SQS hand-offs get a dead-letter queue in template.yaml.
         "has_dead_letter_queue": is_lambda and use_case in {"file_import", "queue_consumer"},
         "md5_hex": lambda text: hashlib.md5(text.encode()).hexdigest(),  # SQS md5OfBody in fixtures
+    }
+
+
+# ------------------------------------------------------------- rate limits --
+def rate_limit_context(platform: str, use_case: str, event_source: str, slug: str) -> dict[str, Any]:
+    """Whether the Worker gets the Rate Limiting binding, and the default of its namespace id.
+
+    Every Worker that answers HTTP does: the APIs, webhooks and uploads, and the redirects.
+    The namespace id names the counters in the Cloudflare account, so two Workers with one
+    id would share them: the default is derived from the slug, which differs per Worker.
+    """
+    digest = int.from_bytes(hashlib.sha256(slug.encode()).digest()[:4], "big")
+    return {
+        "has_rate_limiter": variants.has_rate_limiter(platform, use_case, event_source),
+        "rate_limit_namespace_default": 100_000 + digest % 900_000,
     }
 
 

@@ -131,6 +131,11 @@ def is_http(use_case: str, event_source: str) -> bool:
     return event_source in HTTP_SOURCES and use_case not in STATELESS_USE_CASES
 
 
+def has_rate_limiter(platform: str, use_case: str, event_source: str) -> bool:
+    """Workers that answer HTTP (APIs, webhooks, uploads, redirects) carry the Rate Limiting binding."""
+    return platform == "workers" and event_source == "fetch"
+
+
 def _allowed(question: str, platform: str, use_case: str) -> tuple[str, ...]:
     if question == "use_case":
         return use_cases_on(platform)
@@ -432,6 +437,10 @@ class Chosen:
     def needs_idempotency(self) -> bool:
         return self.use_case not in STATELESS_USE_CASES
 
+    @property
+    def has_rate_limiter(self) -> bool:
+        return has_rate_limiter(self.platform, self.use_case, self.event_source)
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -455,6 +464,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("lambda", lambda c: c.is_lambda, (
         "template.yaml", "samconfig.toml", "src/handler.mjs", "src/lib/stores/memory.mjs",
         "test/unit", "test/integration", "test/support/canaries.mjs",
+        # `npm run bench:cold`: the handler's import and first event in fresh processes.
+        "scripts/bench-cold.mjs", "scripts/bench-cold-child.mjs",
     )),
     Feature("lambda + HTTP", lambda c: c.is_lambda and c.is_http, (
         "src/lib/apigateway.mjs", "test/support/hostile-http.mjs", "test/support/http-events.mjs",
@@ -471,6 +482,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("workers + HTTP", lambda c: c.is_workers and c.is_http, ("src/lib/http-worker.mjs", "src/lib/workers-http.mjs")),
     Feature("workers + event consumer", lambda c: c.is_workers and c.is_event_consumer, ("src/lib/queue-consumer.mjs",)),
     Feature("workers + CORS", lambda c: c.is_workers and c.cors, ("src/lib/cors.mjs",)),
+    # Every Worker that answers HTTP, redirects included.
+    Feature("workers + rate limit", lambda c: c.has_rate_limiter, ("src/lib/rate-limit.mjs", "test/rate-limit.test.mjs")),
     # ---- use cases
     Feature("HTTP", lambda c: c.is_http, ("src/lib/api.mjs", "src/lib/idempotency-key.mjs", "src/lib/json-body.mjs")),
     Feature("HTTP or edge_redirect", lambda c: c.is_http or c.use_case == "edge_redirect", ("src/lib/http.mjs",)),
@@ -549,7 +562,7 @@ FEATURES: tuple[Feature, ...] = (
     )),
     # ---- stores
     Feature("idempotency store", lambda c: c.needs_idempotency, (
-        "src/store.mjs", "src/lib/idempotency.mjs", "src/lib/deadline.mjs", "src/lib/digest.mjs", "src/lib/stores",
+        "src/store.mjs", "src/lib/idempotency.mjs", "src/lib/digest.mjs", "src/lib/stores",
     )),
     Feature("dynamodb", lambda c: c.store == "dynamodb", (
         "src/lib/stores/dynamodb.mjs", "test/support/dynalite.mjs", "test/integration/dynamodb-idempotency.test.mjs",
@@ -586,6 +599,8 @@ SHARED: tuple[str, ...] = (
     ".claude", ".githooks", ".gitignore", ".copier-answers.yml", "CLAUDE.md", "DEPLOY_CHECKLIST.md", "README.md",
     "prompts", "package.json", "scripts/check.mjs", "scripts/check-conflict-markers.mjs", "scripts/invoke.mjs",
     "scripts/lib", "src/config.mjs", "src/lib/config-reader.mjs", "src/lib/logger.mjs", "test/support/fuzz.mjs",
+    # Deadlines for the idempotency store and, on redirects without a store, the rate limiter.
+    "src/lib/deadline.mjs",
 )
 
 

@@ -58,6 +58,9 @@ REFUSED: list[tuple[str, Any, dict[str, Any]]] = [
     ("memory_mb", 64, {}),
     ("reserved_concurrency", -1, {}),
     ("reserved_concurrency", 1, {"event_source": "sqs"}),
+    ("reserved_concurrency", 0, {"event_source": "function_url", "auth": "none"}),
+    ("rate_limit_requests", 0, {"platform": "workers"}),
+    ("rate_limit_namespace_id", 2**31, {"platform": "workers"}),
 ]
 
 

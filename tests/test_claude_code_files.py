@@ -122,6 +122,16 @@ def test_requirements_prompt_asks_for_a_reviewable_unit(project: Path) -> None:
         assert part in text
 
 
+def test_requirements_prompt_asks_for_the_latency_target(project: Path) -> None:
+    text = (project / "prompts/requirements.md").read_text()
+    constraints = next(line for line in text.splitlines() if "**Constraints**" in line)
+    assert "latency target" in constraints and "cold" in constraints and "milliseconds" in constraints
+    # On Lambda the owner can measure the cold start against it.
+    lambda_render = answers_of(project)["platform"] == "lambda"
+    assert ("`npm run bench:cold`" in constraints) == lambda_render
+    assert ("bench:cold" in json.loads((project / "package.json").read_text())["scripts"]) == lambda_render
+
+
 def test_deploy_review_prompt_gives_the_exact_deploy_and_delete_commands(project: Path) -> None:
     text = (project / "prompts/deploy-review.md").read_text()
     answers = answers_of(project)
@@ -444,6 +454,8 @@ def test_ci_workflows_run_tests_and_checklist_when_asked_for(project: Path) -> N
     commands = [step.get("run", "") for step in steps]
     assert any("npm ci" in command for command in commands)
     assert "npm test" in commands and "npm run check -- --skip-tests" in commands
+    # The cold-start benchmark runs once per Lambda CI run, as a smoke check.
+    assert ("npm run bench:cold -- 3" in commands) == (answers["platform"] == "lambda")
     assert ci["permissions"] == {"contents": "read"}
     review = yaml.safe_load((workflows / "claude-review.yml").read_text())
     assert review["permissions"] == {"contents": "read"}

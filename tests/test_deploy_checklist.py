@@ -127,7 +127,107 @@ def test_check_passes_with_a_real_owner(project: Path, tmp_path: Path) -> None:
     assert rows["Runtime pinned"][0] == "✓"
     assert rows["Config vs secrets: no secret-looking strings in tracked files"][0] == "✓"
     assert set(mark for mark, _ in rows.values()) <= {"✓", "–"}
+    mark, limits = rows[RATE_LIMIT_ROW]
+    assert mark == "✓" and expected_limit(answers_of(project)) in limits
 
+
+RATE_LIMIT_ROW = "Auth, CORS and rate limits: every public route has a limit"
+
+
+def expected_limit(answers: dict) -> str:
+    """What the rate-limit row names as the limit of this answer set's public routes."""
+    source = answers.get("event_source")
+    if answers["platform"] == "workers":
+        if source != "fetch":
+            return "has no public route (workers_dev false, no routes)"
+        return f"the Worker: {answers['rate_limit_requests']} requests per {answers['rate_limit_period_s']} s per caller (RATE_LIMITER)"
+    if source == "http_api":
+        route = "/orders" if answers["use_case"] == "json_api" else "/webhook"
+        return f"HttpApi throttled at burst 50, 25 requests/s; POST {route} at 10 requests/s"
+    if source == "function_url":
+        return "Function's function URL"
+    return "no public route"
+
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+def test_check_fails_a_public_worker_without_a_rate_limit_and_names_the_line(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("workers-json-api-d1-public", render_root), tmp_path / "p"))
+    config = project / "wrangler.jsonc"
+    config.write_text(re.sub(r'  "ratelimits": \[\n.*?\n  \],\n', "", config.read_text(), flags=re.DOTALL))
+    assert '"ratelimits"' not in config.read_text()
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
+    assert result.returncode == 1 and mark == "✗"
+    line = line_of(config, '"workers_dev"')
+    assert reason == f'wrangler.jsonc:{line} the Worker is public (workers_dev) but has no "ratelimits" binding named RATE_LIMITER, so nothing limits its callers'
+
+
+def test_check_fails_a_named_environment_without_its_own_rate_limit(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("workers-json-api-durable-object", render_root), tmp_path / "p"))
+    config = project / "wrangler.jsonc"
+    # Wrangler does not inherit "ratelimits" into an environment: staging would deploy unlimited.
+    text = config.read_text()
+    config.write_text(text[: text.rindex("}")] + ',\n  "env": {\n    "staging": { "routes": ["staging.example.com/*"] }\n  }\n}\n')
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
+    assert result.returncode == 1 and mark == "✗"
+    line = line_of(config, '"staging"')
+    assert reason == f'wrangler.jsonc:{line} environment "staging" is public (routes) but has no "ratelimits" binding named RATE_LIMITER, so nothing limits its callers'
+
+
+@pytest.mark.parametrize("broken", ["limit 0", "period 30"])
+def test_check_fails_a_rate_limit_the_binding_cannot_count(render_root: Path, tmp_path: Path, broken: str) -> None:
+    project = with_owner(copy_project(rendered("workers-edge-redirect", render_root), tmp_path / "p"))
+    config = project / "wrangler.jsonc"
+    field, value = broken.split()
+    config.write_text(re.sub(rf'"{field}": \d+', f'"{field}": {value}', config.read_text(), count=1))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
+    assert result.returncode == 1 and mark == "✗"
+    assert reason.startswith(f'wrangler.jsonc:{line_of(config, chr(34) + "simple" + chr(34))} the Worker: RATE_LIMITER needs "simple"')
+
+
+def test_check_fails_an_http_api_without_stage_throttling_and_names_the_line(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-public-cors", render_root), tmp_path / "p"))
+    template = project / "template.yaml"
+    template.write_text(template.read_text().replace("        ThrottlingBurstLimit: 50\n", "", 1))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
+    assert result.returncode == 1 and mark == "✗"
+    line = line_of(template, "DefaultRouteSettings:")
+    assert reason == f"template.yaml:{line} HttpApi has no stage throttling (DefaultRouteSettings ThrottlingBurstLimit and ThrottlingRateLimit), so none of its routes is limited"
+
+
+def test_check_fails_a_route_on_sams_implicit_api(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-webhook-standard", render_root), tmp_path / "p"))
+    template = project / "template.yaml"
+    # Without ApiId, SAM puts the event on an implicit API that has no throttling.
+    text = template.read_text()
+    event = text.index("Type: HttpApi", text.index("Events:"))
+    api_id = text.index("            ApiId: !Ref HttpApi\n", event)
+    template.write_text(text[:api_id] + text[api_id:].replace("            ApiId: !Ref HttpApi\n", "", 1))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
+    assert result.returncode == 1 and mark == "✗"
+    assert re.fullmatch(r"template\.yaml:\d+ event \w+ of Function is on SAM's implicit API, which has no throttling; set ApiId to an API with DefaultRouteSettings", reason), reason
+
+
+def test_check_fails_a_public_function_url_without_reserved_concurrency(render_root: Path, tmp_path: Path) -> None:
+    project = with_owner(copy_project(rendered("lambda-json-api-function-url-public", render_root), tmp_path / "p"))
+    template = project / "template.yaml"
+    template.write_text(re.sub(r"^ *ReservedConcurrentExecutions: .*\n", "", template.read_text(), flags=re.MULTILINE))
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
+    assert result.returncode == 1 and mark == "✗"
+    line = line_of(template, "FunctionUrlConfig:")
+    assert reason == (
+        f"template.yaml:{line} Function's function URL is public (AuthType NONE, auth none), has no gateway to throttle it, "
+        "and the function sets no ReservedConcurrentExecutions; answer reserved_concurrency"
+    )
 
 @pytest.mark.parametrize(
     "relative, content, expected",

@@ -27,7 +27,7 @@ LAMBDA_COMBINATIONS: dict[str, dict[str, Any]] = {
 
 #: What the checklist's "Throttling and concurrency" line must say for each event source.
 THROTTLING_WORDS = {
-    "http_api": "HTTP API stage throttling (burst {burst}, rate {rate} requests/s; 429 beyond)",
+    "http_api": "HTTP API stage throttling (burst {burst}, rate {rate} requests/s for all routes and callers together) and a lower limit on `POST",
     "function_url": "a function URL has no gateway and no throttling of its own",
     "sqs": "the event source mapping runs at most {maximum} batches of up to 10 messages at once (`MaximumConcurrency`)",
     "s3": "S3 invokes the function asynchronously",
@@ -62,6 +62,10 @@ def expected_throttling(answers: dict[str, Any], template: dict[str, Any]) -> st
     return THROTTLING_WORDS[event_source_of(answers)].format(**numbers)
 
 
+#: A public function URL has no gateway in front of it: its default reservation is its limit.
+RESERVED_BY_DEFAULT = {"json-api-function-url-public": 10}
+
+
 @pytest.mark.parametrize("name", sorted(LAMBDA_COMBINATIONS))
 def test_every_function_is_traced_and_reserves_no_concurrency_by_default(name: str, render_project: Callable[..., Path]) -> None:
     answers = LAMBDA_COMBINATIONS[name]
@@ -69,16 +73,17 @@ def test_every_function_is_traced_and_reserves_no_concurrency_by_default(name: s
     template = cfn_template(project)
     found = functions(template)
     assert found, "the template has a function"
+    reserved = RESERVED_BY_DEFAULT.get(name)
     for function, properties in found.items():
         assert properties.get("Tracing") == "Active", f"{function} is not traced"
-        assert "ReservedConcurrentExecutions" not in properties, "0 means none, and none is rendered as no property"
+        assert properties.get("ReservedConcurrentExecutions") == reserved, "0 means none, and none is rendered as no property"
     lint = cfn_lint(project / "template.yaml")
     assert lint.returncode == 0, lint.stdout
 
     line = throttling_line(project)
     assert expected_throttling(answers, template) in line, line
-    assert UNRESERVED in line, line
-    if event_source_of(answers) == "function_url":
+    assert (UNRESERVED in line) == (reserved is None), line
+    if event_source_of(answers) == "function_url" and reserved is None:
         assert "set `reserved_concurrency` or put CloudFront with a WAF rate rule in front" in line
 
 
@@ -123,18 +128,19 @@ def test_cfn_lint_checks_the_tracing_and_concurrency_values(render_project: Call
 
 
 def test_function_url_readme_says_how_to_cap_it(render_project: Callable[..., Path]) -> None:
-    public = {"event_source": "function_url", "auth": "none", "public_until": "2099-01-31"}
-    unreserved = (render_project(**public) / "README.md").read_text()
+    unreserved = (render_project(use_case="webhook", event_source="function_url") / "README.md").read_text()
+    assert "No gateway stands in front of a function URL, so nothing throttles its callers." in unreserved
     assert "copier update --trust --defaults --data reserved_concurrency=<n>" in unreserved
+    public = {"event_source": "function_url", "auth": "none", "public_until": "2099-01-31"}
     reserved = (render_project(**public, reserved_concurrency=7) / "README.md").read_text()
     assert "Reserved concurrency caps the function at\n7 instances at once" in reserved
 
 
 @pytest.mark.parametrize("answers, words", [
-    ({"platform": "workers"}, "a Worker has no concurrency setting, and nothing in `wrangler.jsonc` limits the rate"),
+    ({"platform": "workers"}, "each caller (its API key, else its IP address; an IPv6 /64 counts as one) may send 100 requests per 60 s"),
     ({"platform": "workers", "use_case": "queue_consumer"}, "`max_concurrency` is unset, so Queues scales consumer invocations"),
     ({"platform": "workers", "use_case": "file_import", "event_source": "cron"}, "one run per cron schedule (`*/15 * * * *`)"),
-    ({"platform": "workers", "use_case": "edge_redirect"}, "a Worker has no concurrency setting; a WAF rate-limiting rule"),
+    ({"platform": "workers", "use_case": "edge_redirect"}, "each IP address (an IPv6 /64 counts as one) may send 100 requests per 60 s"),
 ])
 def test_workers_checklists_name_their_throttling_too(answers: dict[str, Any], words: str, render_project: Callable[..., Path]) -> None:
     project = render_project(**answers)

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findUnlimitedRoutes } from './lib/public-routes.mjs';
 import { findSecrets, isKeyFile, isLocalSecretFile } from './lib/secret-patterns.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,8 +28,8 @@ const unchecked = (row, reason) => rows.push({ mark: '–', row, reason });
 
 // In the order of the DEPLOY_CHECKLIST.md rows they belong to; cheapest first with --fail-fast.
 const checks = failFast
-  ? [checkOwner, checkRuntimePinned, checkPublicUntil, checkRetention, checkNoSecrets, checkConfigValidates, checkTests]
-  : [checkOwner, checkRuntimePinned, checkConfigValidates, checkTests, checkNoSecrets, checkRetention, checkPublicUntil];
+  ? [checkOwner, checkRuntimePinned, checkPublicUntil, checkRateLimits, checkRetention, checkNoSecrets, checkConfigValidates, checkTests]
+  : [checkOwner, checkRuntimePinned, checkConfigValidates, checkTests, checkNoSecrets, checkRetention, checkPublicUntil, checkRateLimits];
 for (const check of checks) {
   check();
   if (failFast && rows.some((row) => row.mark === '✗')) break;
@@ -64,6 +65,13 @@ function checkPublicUntil() {
   const today = new Date().toISOString().slice(0, 10);
   if (until < today) return fail(row, `public_until ${until} has passed: review the endpoint, then delete it or set a new date`);
   pass(row, `public until ${until}, owner ${answers.owner ?? 'unknown'}`);
+}
+
+function checkRateLimits() {
+  const row = 'Auth, CORS and rate limits: every public route has a limit';
+  const { unlimited, limited } = findUnlimitedRoutes({ root, answers, config: platform === 'workers' ? readWranglerConfig() : undefined });
+  if (unlimited.length) return fail(row, unlimited.join('; '));
+  pass(row, limited.join('; ') || 'no public route');
 }
 
 function checkRuntimePinned() {

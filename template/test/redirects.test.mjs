@@ -1,6 +1,6 @@
 // The redirect Worker in workerd: statuses, Location, query handling, cache headers,
 // unknown paths, and the run-time refusal of unsafe targets.
-import { SELF } from 'cloudflare:test';
+import { SELF, env as bindings } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWorker } from '../src/index.mjs';
 
@@ -56,7 +56,7 @@ describe('redirects', () => {
 });
 
 describe('run-time check', () => {
-  const env = { LOG_LEVEL: 'info' };
+  const env = { LOG_LEVEL: 'info', RATE_LIMITER: bindings.RATE_LIMITER };
   const workerWith = (...rules) => createWorker({ rules: { allowedHosts: ['docs.example.com'], rules } });
 
   it.each([

@@ -1,4 +1,4 @@
-// Deadlines for calls to the idempotency store and the secret stores. A call that never
+// Deadlines for calls to the idempotency store, the secret stores and the rate limiter. A call that never
 // answers must not hold the invocation until the platform kills it: the caller would get
 // no answer at all, and a claim left behind would block its key. Every call gets at most
 // `callTimeoutMs`, and never more than what is left of the function's own time budget.
