@@ -161,7 +161,7 @@ def _reserved_concurrency(answers: Mapping[str, Any]) -> Between:
     if answers.get("event_source") == "function_url" and answers.get("auth") == "none":
         # No gateway stands in front of a public function URL: the reservation is its only limit.
         return Between(1, 10000, "", "nothing else limits how many callers run a public function URL at once",
-                       "for a public function URL")
+                       "if public")
     return Between(0, 10000, "", "0 reserves none; a reservation comes out of the account's concurrency quota")
 
 

@@ -58,9 +58,9 @@ describe('SQS consumer', () => {
 
   it('fails a message whose messageId was processed with another body, so it reaches the DLQ', async () => {
     const { handler, logs, processed } = setup();
-    const record = sqsRecord(ORDER);
+    const record = sqsRecord(INVOICE);
     await handler({ Records: [record] }, {});
-    const reused = await handler({ Records: [{ ...record, body: JSON.stringify({ ...ORDER, amount: 4999 }) }] }, {});
+    const reused = await handler({ Records: [{ ...record, body: JSON.stringify({ ...INVOICE, amount: 4999 }) }] }, {});
     assert.deepEqual(failedIds(reused), [record.messageId]);
     assert.equal(processed.length, 1);
     assert.ok(logs.entries().some((entry) => entry.message === 'record key reused with a different payload' && entry.level === 'error'));
