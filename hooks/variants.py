@@ -468,7 +468,7 @@ FEATURES: tuple[Feature, ...] = (
 CLAUDE_SHARED: tuple[str, ...] = (
     ".claude/settings.json", ".claude/hooks", ".claude/agents", ".claude/rules",
     ".claude/skills/requirements", ".claude/skills/new-fixture", ".claude/skills/checklist-review",
-    ".claude/skills/deploy-check", ".claude/skills/read-logs", "AGENTS.md",
+    ".claude/skills/deploy-check", ".claude/skills/read-logs", ".claude/skills/cold-start", "AGENTS.md",
 )
 
 #: Output paths every repo gets: one source, or one source per platform that its

@@ -44,7 +44,7 @@ AGENT_KEYS = {
 #: and rules (code.claude.com/docs/en/memory, "Path-specific rules").
 RULE_KEYS = {"paths"}
 #: The skills every repo has, and those only a person starts (their description stays out of Claude's context).
-SHARED_SKILLS = {"requirements", "new-fixture", "checklist-review", "deploy-check", "read-logs"}
+SHARED_SKILLS = {"requirements", "new-fixture", "checklist-review", "deploy-check", "read-logs", "cold-start"}
 PERSON_ONLY_SKILLS = {"deploy-check", "read-logs"}
 READ_ONLY_TOOLS = {"Read", "Grep", "Glob"}
 #: git reads with no wildcard: `git diff --output=…` writes and `--no-index` reads any file.

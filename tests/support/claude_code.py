@@ -38,6 +38,7 @@ CLAUDE_FILES = (
     ".claude/skills/checklist-review/SKILL.md",
     ".claude/skills/deploy-check/SKILL.md",
     ".claude/skills/read-logs/SKILL.md",
+    ".claude/skills/cold-start/SKILL.md",
     ".claude/rules/handler-contracts.md",
     ".claude/rules/iac.md",
     ".claude/rules/template-owned.md",
