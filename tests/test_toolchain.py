@@ -285,7 +285,7 @@ def test_generated_docs_and_ci_name_node_22_and_24(projects: dict[str, Path]) ->
     for name in ("lambda-webhook-mcp", "workers-d1-mcp"):
         readme = (projects[name] / "README.md").read_text()
         assert "Node.js 22.12 or newer" in readme, name
-        assert "Node.js 22" in (projects[name] / "CLAUDE.md").read_text(), name
+        assert "Node.js 22" in (projects[name] / "AGENTS.md").read_text(), name
         assert "Node 20" not in readme and "Node.js 20" not in readme
 
 
