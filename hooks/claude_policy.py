@@ -11,6 +11,7 @@ the sandbox's read denials and the guard's refusal to copy or print them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -152,6 +153,12 @@ NODE_CLIS = frozenset({"wrangler", "cdk", "serverless", "sls"})
 
 #: Reading a secret is no deployment, but a person still says yes (settings only).
 ASK_SECRET_READS: tuple[str, ...] = ("Bash(aws secretsmanager get-secret-value *)", "Bash(aws ssm get-parameter *)", "Bash(aws ssm get-parameters *)")
+#: Reading the deployed function's logs changes nothing, but it needs the person's cloud
+#: credentials and the lines can hold personal data: a person says yes (the read-logs skill).
+ASK_LOG_READS: dict[str, tuple[str, ...]] = {
+    "lambda": ("Bash(sam logs *)", "Bash(aws logs tail *)"),
+    "workers": ("Bash(wrangler tail *)", "Bash(npx wrangler tail *)"),
+}
 
 #: The deploy gate: the settings, the guard, the checklist and its library, the git
 #: hooks. Claude's edit tools are denied them, the guard refuses Bash writes onto
@@ -251,15 +258,18 @@ def gate_edit_rules() -> list[str]:
     return [f"Edit(./{path})" for path in GATE_FILES]
 
 
-def permission_lists(platform: str) -> dict[str, list[str]]:
+def permission_lists(platform: str, mcp_deny: tuple[str, ...] | list[str] = ()) -> dict[str, list[str]]:
+    """allow/ask/deny of settings.json; ``mcp_deny`` names the MCP tools that would write
+    (hooks/mcp_servers.py), denied even though their servers start read-only."""
     allow = ALLOW_COMMON + (ALLOW_LAMBDA if platform == "lambda" else ALLOW_WORKERS)
-    ask = [*mutation_rules("ask"), "Bash(npm run deploy*)", *ASK_SECRET_READS]
+    ask = [*mutation_rules("ask"), "Bash(npm run deploy*)", *ASK_SECRET_READS, *ASK_LOG_READS.get(platform, ())]
     deny = [
         *(f"Read(./{glob})" for glob in LOCAL_SECRET_GLOBS),
         *(f"Read(./**/{glob})" for glob in LOCAL_SECRET_GLOBS),
         *(f"Read({directory}/**)" for directory in CREDENTIAL_DIRS),
         *gate_edit_rules(),
         *mutation_rules("deny"),
+        *mcp_deny,
     ]
     return {"allow": list(allow), "ask": ask, "deny": deny}
 
@@ -303,3 +313,57 @@ def guard_policy() -> dict[str, Any]:
 def headless_review_tools() -> str:
     """`--allowedTools` of `npm run claude:review`: read-only tools and the safe git reads."""
     return ",".join(["Read", "Grep", "Glob", *(f"Bash({command})" for command in SAFE_GIT_READS)])
+
+
+# ------------------------------------------------------------------- hooks --
+#: The hooks of settings.json: event -> (matcher, script under .claude/hooks, timeout in s).
+#: PreToolUse guards the deploy gate; PostToolUse validates an edited deploy config;
+#: Stop runs the unit tests before Claude may stop. Each reads Claude Code's JSON on stdin.
+HOOKS: dict[str, tuple[str, str, int]] = {
+    "PreToolUse": ("Bash|Write|Edit|MultiEdit|NotebookEdit", "guard.mjs", 300),
+    "PostToolUse": ("Write|Edit|MultiEdit", "validate-config.mjs", 120),
+    "Stop": ("", "stop-tests.mjs", 300),
+}
+
+
+def hook_settings() -> dict[str, Any]:
+    """settings.json's `hooks`: each script run with node from the project's .claude/hooks."""
+    settings: dict[str, Any] = {}
+    for event, (matcher, script, timeout) in HOOKS.items():
+        group: dict[str, Any] = {"matcher": matcher} if matcher else {}
+        group["hooks"] = [{"type": "command", "command": f'node "$CLAUDE_PROJECT_DIR/.claude/hooks/{script}"', "timeout": timeout}]
+        settings[event] = [group]
+    return settings
+
+
+# ---------------------------------------------------------------- headless --
+#: Every headless run (npm run claude:*, the CI review): no prompt can wait for a person
+#: (dontAsk denies what the allow list does not name), a turn cap, JSON a script can read,
+#: and no MCP server (only --mcp-config servers, and none is given).
+HEADLESS_MAX_TURNS = 30
+HEADLESS_FLAGS: tuple[str, ...] = ("--permission-mode", "dontAsk", "--max-turns", str(HEADLESS_MAX_TURNS), "--strict-mcp-config")
+#: Never an edit tool in a headless run.
+HEADLESS_DISALLOWED = "Edit,Write,NotebookEdit"
+
+
+def headless_script(skill: str, tools: str, output: str) -> str:
+    """The package.json script that runs one skill under `claude -p` and writes its JSON result.
+
+    The prompt comes first: `--allowedTools` takes a list, so nothing positional may follow it.
+    """
+    return (
+        f'claude -p "/{skill}" {" ".join(HEADLESS_FLAGS)} --output-format json '
+        f'--allowedTools "{tools}" --disallowedTools "{HEADLESS_DISALLOWED}" > {output}'
+    )
+
+
+def headless_context() -> dict[str, Any]:
+    # Written into package.json as JSON strings (json.dumps: Jinja's tojson would escape `>`).
+    return {
+        "headless_review_script": json.dumps(headless_script("checklist-review", headless_review_tools(), "claude-review.json")),
+        "headless_requirements_script": json.dumps(headless_script("requirements", "Read,Grep,Glob", "claude-requirements.json")),
+        "headless_action_args": f'{" ".join(HEADLESS_FLAGS)} --allowedTools "{headless_review_tools()}" --disallowedTools "{HEADLESS_DISALLOWED}"',
+        "hook_settings": hook_settings(),
+        "safe_git_reads": list(SAFE_GIT_READS),
+        "headless_max_turns": HEADLESS_MAX_TURNS,
+    }

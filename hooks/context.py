@@ -44,6 +44,8 @@ variants = _sibling_module("variants")
 claude_policy = _sibling_module("claude_policy")
 labels = _sibling_module("labels")
 fixtures = _sibling_module("fixtures")
+claude_skills = _sibling_module("claude_skills")
+mcp_servers = _sibling_module("mcp_servers")
 pins = _sibling_module("pins")
 answer_rules = _sibling_module("answer_rules")
 given_answers = _sibling_module("given_answers")
@@ -71,6 +73,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         "needs_idempotency": use_case not in variants.STATELESS_USE_CASES,
         **catalogue_context(answers, platform, use_case, event_source),
         **claude_code_context(answers, platform, slug),
+        **claude_policy.headless_context(),
+        **claude_skills.skills_context(answers, platform, use_case, event_source, slug, f"{slug}-dev"),
+        **mcp_servers.mcp_context(answers, platform, dict(pins.load().raw["pypi"])),
         **workers_context(answers, platform, use_case, event_source, slug),
         **lambda_use_case_context(answers, platform, use_case, event_source),
         **rate_limit_context(platform, use_case, event_source, slug),
@@ -134,7 +139,7 @@ def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> di
     stack_name = f"{slug}-dev"
     return {
         "checklist_rows": [{"id": row_id, "title": title} for row_id, title in labels.CHECKLIST_ROWS],
-        "permissions": claude_policy.permission_lists(platform),
+        "permissions": claude_policy.permission_lists(platform, mcp_servers.mcp_context(answers, platform, dict(pins.load().raw["pypi"]))["mcp_deny_rules"]),
         "sandbox_settings": claude_policy.sandbox_settings(),
         "guard_policy": claude_policy.guard_policy(),
         "headless_review_tools": claude_policy.headless_review_tools(),

@@ -587,16 +587,29 @@ FEATURES: tuple[Feature, ...] = (
     Feature("workers + upload + api_key", lambda c: c.is_workers and c.event_source == "fetch" and c.use_case == "file_import" and c.auth == "api_key", (
         *_events("post-import-wrong-api-key"),
     )),
+    # ---- Claude Code skills that extend one use case's contract (the others are shared)
+    Feature("json_api skill", lambda c: c.use_case == "json_api", (".claude/skills/add-route",)),
+    Feature("webhook skill", lambda c: c.use_case == "webhook", (".claude/skills/add-event-type",)),
+    Feature("queue_consumer skill", lambda c: c.use_case == "queue_consumer", (".claude/skills/add-message-type",)),
     # ---- extras
     Feature("with_ci", lambda c: c.with_ci, (".github",)),
     Feature("with_mcp", lambda c: c.with_mcp, (".mcp.json",)),
 )
 
 
+#: The Claude Code files every repo gets. `.claude` itself is not shared as a whole:
+#: the skills of one use case are claimed by features above. A new shared skill is one
+#: more line here.
+CLAUDE_SHARED: tuple[str, ...] = (
+    ".claude/settings.json", ".claude/hooks", ".claude/agents", ".claude/rules",
+    ".claude/skills/requirements", ".claude/skills/new-fixture", ".claude/skills/checklist-review",
+    ".claude/skills/deploy-check", ".claude/skills/read-logs", ".claude/skills/cold-start", "AGENTS.md",
+)
+
 #: Output paths every repo gets: one source, or one source per platform that its
 #: name picks (`{% if is_lambda %}package.json{% endif %}.jinja`).
 SHARED: tuple[str, ...] = (
-    ".claude", ".githooks", ".gitignore", ".copier-answers.yml", "CLAUDE.md", "DEPLOY_CHECKLIST.md", "README.md",
+    *CLAUDE_SHARED, ".githooks", ".gitignore", ".copier-answers.yml", "CLAUDE.md", "DEPLOY_CHECKLIST.md", "README.md",
     "prompts", "package.json", "scripts/check.mjs", "scripts/check-conflict-markers.mjs", "scripts/invoke.mjs",
     "scripts/lib", "src/config.mjs", "src/lib/config-reader.mjs", "src/lib/logger.mjs", "test/support/fuzz.mjs",
     # Deadlines for the idempotency store and, on redirects without a store, the rate limiter.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -20,15 +21,31 @@ import pytest
 import yaml
 
 from hooks import claude_policy
-from tests.support.claude_code import ALL_ANSWER_SETS, CLAUDE_FILES, answers_of, front_matter, rendered
+from hooks import pins
+from tests.support.claude_code import ALL_ANSWER_SETS, CLAUDE_FILES, USE_CASE_SKILLS, answers_of, front_matter, rendered
 from tests.support.node import install_node_modules, run
 from tests.support.render import TEMPLATE_ROOT
 
 pytestmark = pytest.mark.xdist_group("claude_code")
 
 ANSWER_SET_NAMES = sorted(ALL_ANSWER_SETS)
-COMMAND_KEYS = {"description", "argument-hint", "allowed-tools", "model", "disable-model-invocation"}
-AGENT_KEYS = {"name", "description", "tools", "model", "color"}
+#: The front matter keys Claude Code documents, and nothing else:
+#: skills (code.claude.com/docs/en/skills, "Frontmatter reference"),
+SKILL_KEYS = {
+    "name", "description", "when_to_use", "argument-hint", "arguments", "disable-model-invocation", "user-invocable",
+    "allowed-tools", "disallowed-tools", "model", "effort", "context", "agent", "background", "hooks", "paths", "shell",
+    "metadata", "license", "compatibility",
+}
+#: subagents (code.claude.com/docs/en/sub-agents, "Supported frontmatter fields"),
+AGENT_KEYS = {
+    "name", "description", "tools", "disallowedTools", "model", "permissionMode", "maxTurns", "skills", "mcpServers",
+    "hooks", "memory", "background", "effort", "isolation", "color", "initialPrompt",
+}
+#: and rules (code.claude.com/docs/en/memory, "Path-specific rules").
+RULE_KEYS = {"paths"}
+#: The skills every repo has, and those only a person starts (their description stays out of Claude's context).
+SHARED_SKILLS = {"requirements", "new-fixture", "checklist-review", "deploy-check", "read-logs", "cold-start"}
+PERSON_ONLY_SKILLS = {"deploy-check", "read-logs"}
 READ_ONLY_TOOLS = {"Read", "Grep", "Glob"}
 #: git reads with no wildcard: `git diff --output=…` writes and `--no-index` reads any file.
 SAFE_GIT_TOOLS = {f"Bash({command})" for command in claude_policy.SAFE_GIT_READS}
@@ -48,33 +65,62 @@ def project(request: pytest.FixtureRequest, render_root: Path) -> Path:
 # ------------------------------------------------------------------ CLAUDE.md --
 
 
-def test_claude_md_is_short_and_names_owner_commands_and_human_gates(project: Path) -> None:
-    text = (project / "CLAUDE.md").read_text()
+def test_claude_md_imports_agents_md_and_adds_only_claude_code(project: Path) -> None:
+    claude = (project / "CLAUDE.md").read_text()
+    agents = (project / "AGENTS.md").read_text()
     answers = answers_of(project)
-    assert len(text.splitlines()) < 200
-    assert answers["owner"] in text
-    for command in ("npm test", "npm run invoke -- events/", "npm run check"):
-        assert command in text
+    assert claude.startswith("@AGENTS.md\n"), "CLAUDE.md imports the facts other agents read too"
+    assert len(claude.splitlines()) < 20 and len(agents.splitlines()) < 120
+    assert answers["owner"] in agents
+    for command in ("npm test", "npm run test:unit", "npm run invoke -- events/", "npm run check"):
+        assert command in agents
     deploy = "npm run deploy:dev" if answers["platform"] == "lambda" else "npm run deploy"
-    assert f"`{deploy}`" in text
-    for section in ("## Invariants", "## Always needs a human", "## Layout", "## Commands"):
-        assert section in text
+    assert f"`{deploy}`" in agents
+    for section in ("## Facts", "## Commands", "## Layout", "## The rules every change keeps", "## Always needs a human"):
+        assert section in agents
     for gate in ("IAM" if answers["platform"] == "lambda" else "bindings", "public", "billable", "secrets", "deleting"):
-        assert gate in text
+        assert gate in agents
+    for rule in (project / ".claude" / "rules").glob("*.md"):
+        assert f"`{rule.name}`" in claude, f"CLAUDE.md does not name the rule {rule.name}"
+    for skill in (project / ".claude" / "skills").iterdir():
+        assert f"`/{skill.name}" in claude, f"CLAUDE.md does not name the skill /{skill.name}"
+    assert not re.search(r"`/[a-z-]+`|\.claude/rules", agents), "skills and rules are Claude Code's: CLAUDE.md names them"
+
+
+def blocks(text: str) -> list[str]:
+    """The paragraphs and list items of a Markdown text, whitespace-normalised."""
+    found = []
+    for block in re.split(r"\n\s*\n|\n(?=\s*[-*] |\s*\d+\. |\|)", text):
+        block = " ".join(block.split())
+        if len(block) >= 30 and not block.startswith(("#", "|---", "@")):
+            found.append(block)
+    return found
+
+
+def test_nothing_in_agents_md_or_the_checklist_is_said_again_in_claude_md(project: Path) -> None:
+    claude = (project / "CLAUDE.md").read_text()
+    assert "@DEPLOY_CHECKLIST.md" not in claude, "CLAUDE.md would read the checklist twice (rules load its rows by path)"
+    for source in ("AGENTS.md", "DEPLOY_CHECKLIST.md"):
+        repeated = set(blocks(claude)) & set(blocks((project / source).read_text()))
+        assert not repeated, f"said in both CLAUDE.md and {source}: {repeated}"
+    # The same check fails when a bullet is copied (the check is not vacuous).
+    copied = claude + "\n" + blocks((project / "AGENTS.md").read_text())[-1] + "\n"
+    assert set(blocks(copied)) & set(blocks((project / "AGENTS.md").read_text()))
 
 
 def test_claude_md_imports_only_files_that_exist(project: Path) -> None:
     imports = re.findall(r"^@(\S+)$", (project / "CLAUDE.md").read_text(), re.MULTILINE)
-    assert imports, "CLAUDE.md imports its longer material with @path lines"
+    assert imports == ["AGENTS.md"]
     for imported in imports:
         assert (project / imported).is_file(), f"CLAUDE.md imports missing {imported}"
+    assert not re.findall(r"^@\S+$", (project / "AGENTS.md").read_text(), re.MULTILINE), "other agents do not expand @imports"
 
 
-def test_claude_md_event_fixture_exists(project: Path) -> None:
-    fixture = re.search(r"npm run invoke -- (events/\S+?\.json)", (project / "CLAUDE.md").read_text())
+def test_agents_md_event_fixture_exists(project: Path) -> None:
+    fixture = re.search(r"npm run invoke -- (events/\S+?\.json)", (project / "AGENTS.md").read_text())
     assert fixture
     if (project / "events").is_dir():
-        assert (project / fixture.group(1)).is_file(), f"{fixture.group(1)} is named in CLAUDE.md but not rendered"
+        assert (project / fixture.group(1)).is_file(), f"{fixture.group(1)} is named in AGENTS.md but not rendered"
 
 
 # ------------------------------------------------------------------- prompts --
@@ -143,7 +189,7 @@ def test_deploy_review_prompt_gives_the_exact_deploy_and_delete_commands(project
 
 
 def test_generated_claude_files_have_no_template_leftovers(project: Path) -> None:
-    files = [project / name for name in CLAUDE_FILES] + list((project / ".github").rglob("*.yml")) + list(project.glob(".mcp.json"))
+    files = {project / name for name in CLAUDE_FILES} | set((project / ".claude").rglob("*.md")) | set((project / ".github").rglob("*.yml")) | set(project.glob(".mcp.json"))
     for path in files:
         text = path.read_text()
         for leftover in ("{{", "{%", "{#", ".jinja", "None.md", "Undefined"):
@@ -161,7 +207,7 @@ def test_template_prompt_partials_are_not_rendered_into_projects(project: Path) 
 def test_each_prompt_rule_has_one_source_in_the_template() -> None:
     """No line of rule text is written twice across the template's prompt sources."""
     sources = list((TEMPLATE_ROOT / "prompt_parts").rglob("*.md")) + [
-        path for path in (TEMPLATE_ROOT / "template").rglob("*.md.jinja") if "prompts" in path.parts or ".claude" in path.parts or path.name.startswith(("CLAUDE", "DEPLOY"))
+        path for path in (TEMPLATE_ROOT / "template").rglob("*.md.jinja") if "prompts" in path.parts or ".claude" in path.parts or path.name.startswith(("CLAUDE", "AGENTS", "DEPLOY"))
     ]
     seen: dict[str, Path] = {}
     for path in sources:
@@ -173,27 +219,56 @@ def test_each_prompt_rule_has_one_source_in_the_template() -> None:
             seen[line] = path
 
 
-# ---------------------------------------------------------- commands, agent --
+# ---------------------------------------------------- skills, agent, rules --
 
 
-def test_commands_front_matter_parses_and_uses_only_known_keys(project: Path) -> None:
-    commands = sorted((project / ".claude" / "commands").glob("*.md"))
-    assert [path.stem for path in commands] == ["deploy-check", "new-fixture", "requirements", "review"]
-    for path in commands:
+def tool_list(value: object) -> list[str]:
+    """allowed-tools as Claude Code reads it: a YAML list, or a comma/space separated string."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [tool for tool in re.split(r",\s*|\s+(?![^(]*\))", str(value)) if tool]
+
+
+def test_skills_replace_the_commands_and_fit_the_use_case(project: Path) -> None:
+    answers = answers_of(project)
+    assert not (project / ".claude" / "commands").exists(), "custom commands are merged into skills"
+    skills = {path.parent.name for path in (project / ".claude" / "skills").glob("*/SKILL.md")}
+    expected_extra = {USE_CASE_SKILLS[answers["use_case"]]} if answers["use_case"] in USE_CASE_SKILLS else set()
+    assert SHARED_SKILLS | expected_extra <= skills
+    assert not (set(USE_CASE_SKILLS.values()) - expected_extra) & skills, "another use case's skill was rendered"
+
+
+def test_every_skill_has_documented_front_matter_and_safe_tools(project: Path) -> None:
+    for path in sorted((project / ".claude" / "skills").glob("*/SKILL.md")):
         data, raw, body = front_matter(path)
-        assert set(data) <= COMMAND_KEYS, f"{path.name}: unknown keys {set(data) - COMMAND_KEYS}"
-        assert isinstance(data["description"], str) and data["description"].strip()
-        assert re.search(r'^argument-hint: "[^"]+"$', raw, re.MULTILINE), f"{path.name}: argument-hint must be quoted"
-        assert isinstance(data["allowed-tools"], str)
-        tools = [tool.strip() for tool in data["allowed-tools"].split(",")]
-        assert all(re.fullmatch(r"(Read|Grep|Glob|Bash\([^()]+\))", tool) for tool in tools), tools
+        name = path.parent.name
+        assert set(data) <= SKILL_KEYS, f"{name}: undocumented keys {set(data) - SKILL_KEYS}"
+        assert data["name"] == name, "the directory gives the command; name is its label"
+        assert re.fullmatch(r"[a-z0-9-]{1,64}", name)
+        assert isinstance(data["description"], str) and 40 < len(data["description"]) <= 1536
+        assert re.search(r'^argument-hint: "[^"]+"$', raw, re.MULTILINE), f"{name}: argument-hint must be quoted"
         assert "$ARGUMENTS" in body
-        assert not any(tool.startswith(("Edit", "Write")) for tool in tools), f"{path.name} pre-approves file writes"
-        for mention in re.findall(r"^@(\S+)$", body, re.MULTILINE):
-            assert (project / mention).is_file(), f"{path.name} references missing {mention}"
-    deploy_check, _, _ = front_matter(project / ".claude/commands/deploy-check.md")
+        tools = tool_list(data["allowed-tools"])
+        assert all(re.fullmatch(r"(Read|Grep|Glob|Bash\([^()]+\))", tool) for tool in tools), tools
+        assert not [tool for tool in tools if re.search(r"deploy|secret|logs|tail|\bsam\b|wrangler|aws ", tool)], f"{name} pre-approves {tools}"
+        assert not [tool for tool in tools if tool.startswith("Bash(git ") and "*" in tool], "git diff/log take --output=: exact forms only"
+        assert (data.get("disable-model-invocation") is True) == (name in PERSON_ONLY_SKILLS), name
+        for mentioned in re.findall(r"\$\{CLAUDE_PROJECT_DIR\}/(\S+?)`", body):
+            assert (project / mentioned).is_file(), f"{name} reads missing {mentioned}"
+        for other in re.findall(r"`/([a-z-]+)(?=[ `])", body):
+            assert (project / ".claude" / "skills" / other / "SKILL.md").is_file(), f"{name} names the missing skill /{other}"
+
+
+def test_person_only_skills_stay_out_of_the_models_hands(project: Path) -> None:
+    deploy_check, _, body = front_matter(project / ".claude/skills/deploy-check/SKILL.md")
     assert deploy_check["disable-model-invocation"] is True
-    assert not any("deploy" in tool and "Bash" in tool for tool in deploy_check["allowed-tools"].split(","))
+    assert "never deploy" in body.lower()
+    read_logs, _, body = front_matter(project / ".claude/skills/read-logs/SKILL.md")
+    assert read_logs["disable-model-invocation"] is True
+    command = "sam logs --stack-name" if answers_of(project)["platform"] == "lambda" else "npx wrangler tail"
+    assert command in body
+    ask = set(load_settings(project)["permissions"]["ask"])
+    assert {rule for rule in ask if re.search(r"sam logs|wrangler tail", rule)}, "reading the logs is behind ask"
 
 
 def test_reviewer_agent_is_read_only(project: Path) -> None:
@@ -204,14 +279,52 @@ def test_reviewer_agent_is_read_only(project: Path) -> None:
     assert "## Blocking issues" in body
 
 
+def test_rules_are_scoped_to_paths_that_exist(project: Path) -> None:
+    rules = sorted((project / ".claude" / "rules").glob("*.md"))
+    assert {path.name for path in rules} >= {"handler-contracts.md", "iac.md", "template-owned.md", "fake-data.md"}
+    config = "template.yaml" if answers_of(project)["platform"] == "lambda" else "wrangler.jsonc"
+    scopes = {}
+    for path in rules:
+        data, _, body = front_matter(path)
+        assert set(data) <= RULE_KEYS, f"{path.name}: undocumented keys {set(data) - RULE_KEYS}"
+        assert isinstance(data["paths"], list) and data["paths"], path.name
+        for pattern in data["paths"]:
+            assert [hit for hit in project.glob(pattern) if "node_modules" not in hit.parts], f"{path.name}: {pattern} matches no file"
+        scopes[path.name] = data["paths"]
+        assert body.strip()
+    assert config in scopes["iac.md"] and scopes["template-owned.md"] == ["src/lib/**"] and scopes["fake-data.md"] == ["events/**"]
+
+
 # ------------------------------------------------------------------ settings --
 
 PERMISSION_RULE = {
     "type": "string",
     # Tool or Tool(specifier); the legacy prefix form `:*` only at the end.
-    "pattern": r"^(Bash\((?:[^():]|:(?!\*)|:\*(?=\)$))+\)|(Read|Edit)\((\./|~/|//|/)[^()\s]+\))$",
+    "pattern": r"^(Bash\((?:[^():]|:(?!\*)|:\*(?=\)$))+\)|(Read|Edit)\((\./|~/|//|/)[^()\s]+\)|mcp__[a-z0-9-]+__[a-z0-9_]+)$",
 }
 STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True}
+
+
+def HOOK_GROUPS(matcher: bool) -> dict:  # noqa: N802 - reads like the schema constant it builds
+    """An event's matcher groups, each with one command hook that runs a project script."""
+    handler = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type", "command"],
+        "properties": {
+            "type": {"const": "command"},
+            "command": {"type": "string", "pattern": r"\$CLAUDE_PROJECT_DIR"},
+            "timeout": {"type": "integer", "minimum": 1, "maximum": 600},
+        },
+    }
+    group = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["matcher", "hooks"] if matcher else ["hooks"],
+        "properties": {"hooks": {"type": "array", "minItems": 1, "items": handler}, **({"matcher": {"type": "string", "minLength": 1}} if matcher else {})},
+    }
+    return {"type": "array", "minItems": 1, "items": group}
+
 #: The documented settings format, strictly: only the keys this template writes.
 DOCUMENTED_SETTINGS_FORMAT = {
     "type": "object",
@@ -246,35 +359,16 @@ DOCUMENTED_SETTINGS_FORMAT = {
                 },
             },
         },
+        "enabledMcpjsonServers": {**STRINGS, "minItems": 1},
         "hooks": {
             "type": "object",
             "additionalProperties": False,
+            "required": ["PreToolUse", "PostToolUse", "Stop"],
             "properties": {
-                "PreToolUse": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["matcher", "hooks"],
-                        "properties": {
-                            "matcher": {"type": "string"},
-                            "hooks": {
-                                "type": "array",
-                                "minItems": 1,
-                                "items": {
-                                    "type": "object",
-                                    "additionalProperties": False,
-                                    "required": ["type", "command"],
-                                    "properties": {
-                                        "type": {"const": "command"},
-                                        "command": {"type": "string", "pattern": r"\$CLAUDE_PROJECT_DIR"},
-                                        "timeout": {"type": "integer", "minimum": 1, "maximum": 600},
-                                    },
-                                },
-                            },
-                        },
-                    },
-                }
+                # Tool events filter on the tool name; Stop has no matcher (code.claude.com/docs/en/hooks).
+                "PreToolUse": HOOK_GROUPS(matcher=True),
+                "PostToolUse": HOOK_GROUPS(matcher=True),
+                "Stop": HOOK_GROUPS(matcher=False),
             },
         },
     },
@@ -288,13 +382,19 @@ def load_settings(project: Path) -> dict:
 def test_settings_match_the_documented_format_strictly(project: Path) -> None:
     settings = load_settings(project)
     jsonschema.validate(settings, DOCUMENTED_SETTINGS_FORMAT)
-    command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
-    script = re.fullmatch(r'node "\$CLAUDE_PROJECT_DIR/([^"]+)"', command)
-    assert script and (project / script.group(1)).is_file(), command
-    matcher = re.compile(settings["hooks"]["PreToolUse"][0]["matcher"])
-    for tool in ("Bash", "Write", "Edit", "MultiEdit", "NotebookEdit"):
-        assert matcher.fullmatch(tool)
-    assert not matcher.fullmatch("Read")
+    scripts = {}
+    for event, groups in settings["hooks"].items():
+        command = groups[0]["hooks"][0]["command"]
+        script = re.fullmatch(r'node "\$CLAUDE_PROJECT_DIR/(\.claude/hooks/[^"]+)"', command)
+        assert script and (project / script.group(1)).is_file(), command
+        scripts[event] = script.group(1)
+    assert scripts == {"PreToolUse": ".claude/hooks/guard.mjs", "PostToolUse": ".claude/hooks/validate-config.mjs", "Stop": ".claude/hooks/stop-tests.mjs"}
+    # Matchers of letters and | are exact names (code.claude.com/docs/en/hooks, "Matcher patterns").
+    pre = settings["hooks"]["PreToolUse"][0]["matcher"].split("|")
+    post = settings["hooks"]["PostToolUse"][0]["matcher"].split("|")
+    assert set(pre) == {"Bash", "Write", "Edit", "MultiEdit", "NotebookEdit"}
+    assert set(post) == {"Write", "Edit", "MultiEdit"}, "the config check runs after the file tools only"
+    assert "matcher" not in settings["hooks"]["Stop"][0]
 
 
 def test_settings_allow_local_work_ask_for_deploys_and_deny_secrets(project: Path) -> None:
@@ -343,7 +443,9 @@ def test_generated_readme_says_which_layer_promises_what(project: Path) -> None:
 def test_documented_format_rejects_malformed_settings() -> None:
     """The strict format check can fail: a typo'd key, a bare string, an unknown hook type."""
     sandbox = {"enabled": True, "filesystem": {"denyRead": ["~/.aws"]}, "network": {"allowedDomains": ["registry.npmjs.org"]}, "credentials": {"envVars": [{"name": "AWS_ACCESS_KEY_ID", "mode": "deny"}]}}
-    good = {"$schema": "https://json.schemastore.org/claude-code-settings.json", "permissions": {"allow": ["Bash(npm test)"], "ask": ["Bash(sam deploy *)"], "deny": ["Read(./.env*)"]}, "sandbox": sandbox, "hooks": {}}
+    hook = {"type": "command", "command": 'node "$CLAUDE_PROJECT_DIR/.claude/hooks/x.mjs"'}
+    hooks = {"PreToolUse": [{"matcher": "Bash", "hooks": [hook]}], "PostToolUse": [{"matcher": "Edit", "hooks": [hook]}], "Stop": [{"hooks": [hook]}]}
+    good = {"$schema": "https://json.schemastore.org/claude-code-settings.json", "permissions": {"allow": ["Bash(npm test)"], "ask": ["Bash(sam deploy *)"], "deny": ["Read(./.env*)", "mcp__aws-serverless__sam_deploy"]}, "sandbox": sandbox, "hooks": hooks}
     jsonschema.validate(good, DOCUMENTED_SETTINGS_FORMAT)
     for bad in (
         {**good, "permission": good["permissions"]},
@@ -353,6 +455,11 @@ def test_documented_format_rejects_malformed_settings() -> None:
         {**good, "sandbox": {**sandbox, "credentials": {"envVars": [{"name": "AWS_ACCESS_KEY_ID", "mode": "mask"}]}}},
         {**good, "sandbox": {**sandbox, "network": {"allowedHosts": ["x"]}}},
         {**good, "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "shell", "command": "$CLAUDE_PROJECT_DIR/x"}]}]}},
+        {**good, "hooks": {**hooks, "Stop": [{"hooks": []}]}},
+        {**good, "hooks": {**hooks, "PostToolUse": [{"hooks": [{"type": "command", "command": "node x.mjs"}]}]}},
+        {**good, "hooks": {key: value for key, value in hooks.items() if key != "Stop"}},
+        {**good, "enabledMcpjsonServers": "aws-documentation"},
+        {**good, "permissions": {**good["permissions"], "deny": ["mcp__aws serverless__sam_deploy"]}},
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, DOCUMENTED_SETTINGS_FORMAT)
@@ -405,42 +512,98 @@ def test_schemastore_settings_definitions_reject_invalid_settings(settings_type_
             "unknown-hook-type": {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "shell", "command": "x"}]}]}},
             "sandbox-credential-mode": {"sandbox": {"credentials": {"files": [{"path": "~/.aws", "mode": "mask"}]}}},
             "sandbox-unknown-key": {"sandbox": {"filesystem": {"denyReads": ["~/.aws"]}}},
+            "hook-event-typo": {"hooks": {"OnStop": [{"hooks": [{"type": "command", "command": "x"}]}]}},
+            "post-tool-use-timeout-string": {"hooks": {"PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "x", "timeout": "120"}]}]}},
+            "stop-hook-without-command": {"hooks": {"Stop": [{"hooks": [{"type": "command", "timeout": 300}]}]}},
         }
     )
     assert result.returncode != 0
-    for line in ("'\"alow\"' does not exist", "Type 'string' is not assignable to type 'string[]'", "Type '\"shell\"' is not assignable", "Type '\"mask\"' is not assignable", "'\"denyReads\"' does not exist"):
+    for line in (
+        "'\"alow\"' does not exist", "Type 'string' is not assignable to type 'string[]'", "Type '\"shell\"' is not assignable",
+        "Type '\"mask\"' is not assignable", "'\"denyReads\"' does not exist", "'\"OnStop\"' does not exist",
+        "Type 'string' is not assignable to type 'number'", "Property 'command' is missing",
+    ):
         assert line in result.stdout, result.stdout
 
 
 # ------------------------------------------------------- headless, MCP, CI --
 
+#: What `claude -p` must be told in a checkout nobody trusted: the project's allow rules do not
+#: apply there (code.claude.com/docs/en/permissions, "What runs before you trust a folder").
+HEADLESS_SCRIPTS = {"claude:review": ("checklist-review", "claude-review.json"), "claude:requirements": ("requirements", "claude-requirements.json")}
 
-def test_npm_scripts_feed_prompts_to_claude_headless_with_read_only_tools(project: Path) -> None:
+
+def headless_parts(command: str) -> dict[str, object]:
+    """The flags of a `claude -p` command line, as the shell splits it."""
+    words = shlex.split(command)
+    assert words[:2] == ["claude", "-p"], command
+    parsed: dict[str, object] = {"prompt": words[2]}
+    index = 3
+    while index < len(words):
+        word = words[index]
+        if word == ">":
+            parsed["output_file"] = words[index + 1]
+            index += 2
+        elif word == "--strict-mcp-config":
+            parsed[word] = True
+            index += 1
+        else:
+            assert word.startswith("--"), f"stray argument {word!r} in {command}"
+            parsed[word] = words[index + 1]
+            index += 2
+    return parsed
+
+
+def assert_headless_and_read_only(parts: dict[str, object], skill: str) -> None:
+    assert str(parts["prompt"]).split()[0] == f"/{skill}"
+    assert parts["--permission-mode"] == "dontAsk", "nothing may wait for a person"
+    assert int(str(parts["--max-turns"])) <= 50
+    assert parts["--strict-mcp-config"] is True, "no MCP server in a headless run"
+    allowed = str(parts["--allowedTools"]).split(",")
+    assert allowed and all(tool in READ_ONLY_TOOLS or tool in SAFE_GIT_TOOLS for tool in allowed), allowed
+    assert {"Edit", "Write", "NotebookEdit"} <= set(str(parts["--disallowedTools"]).split(","))
+
+
+def test_headless_scripts_carry_their_permissions_a_turn_cap_and_json_output(project: Path) -> None:
     scripts = json.loads((project / "package.json").read_text())["scripts"]
     assert scripts["check"] == "node scripts/check.mjs"
-    for name, prompt in (("claude:review", "prompts/review.md"), ("claude:requirements", "prompts/requirements.md")):
-        script = scripts[name]
-        assert script.startswith("claude -p ") and script.endswith(f"< {prompt}")
-        allowed = re.search(r'--allowedTools "([^"]+)"', script).group(1).split(",")
-        assert allowed and all(tool in READ_ONLY_TOOLS or tool in SAFE_GIT_TOOLS for tool in allowed), allowed
-        disallowed = re.search(r'--disallowedTools "([^"]+)"', script).group(1).split(",")
-        assert {"Edit", "Write"} <= set(disallowed)
+    assert "test:unit" in scripts
+    for name, (skill, output) in HEADLESS_SCRIPTS.items():
+        parts = headless_parts(scripts[name])
+        assert_headless_and_read_only(parts, skill)
+        assert parts["--output-format"] == "json" and parts["output_file"] == output
+        assert (project / ".claude" / "skills" / skill / "SKILL.md").is_file()
+        assert output in (project / ".gitignore").read_text()
 
 
-def test_mcp_config_is_read_only_docs_servers_when_asked_for(project: Path) -> None:
+def test_mcp_servers_are_read_only_pinned_and_enabled_once(project: Path) -> None:
     answers = answers_of(project)
     path = project / ".mcp.json"
+    settings = load_settings(project)
     if not answers["with_mcp"]:
-        assert not path.exists()
+        assert not path.exists() and "enabledMcpjsonServers" not in settings
         return
     servers = json.loads(path.read_text())["mcpServers"]
+    assert settings["enabledMcpjsonServers"] == sorted(servers) or set(settings["enabledMcpjsonServers"]) == set(servers)
+    readme = (project / "README.md").read_text().split("### MCP servers (read-only)", 1)[1].split("\n## ", 1)[0]
     if answers["platform"] == "lambda":
         assert set(servers) == {"aws-documentation", "aws-serverless"}
         for server in servers.values():
-            assert server["command"] == "uvx" and re.fullmatch(r"awslabs\.[a-z-]+==\d+\.\d+\.\d+", server["args"][0])
-            assert not any(arg.startswith("--allow-") for arg in server["args"]), "no write or sensitive-data flags"
+            package, version = server["args"][0].split("==")
+            assert server["command"] == "uvx" and pins.load().raw["pypi"][package] == version
+            assert server["args"] == [f"{package}=={version}"], "no --allow-write, no --allow-sensitive-data-access"
+        assert {"mcp__aws-serverless__sam_deploy", "mcp__aws-serverless__sam_delete", "mcp__aws-serverless__sam_logs"} <= set(settings["permissions"]["deny"])
+        assert "AWS API MCP server" in readme and "--allow-write" in readme
     else:
-        assert servers == {"cloudflare-docs": {"type": "http", "url": "https://docs.mcp.cloudflare.com/mcp"}}
+        assert servers == {
+            "cloudflare-docs": {"type": "http", "url": "https://docs.mcp.cloudflare.com/mcp"},
+            "cloudflare-observability": {"type": "http", "url": "https://observability.mcp.cloudflare.com/mcp"},
+        }
+        assert not any("bindings" in json.dumps(server) for server in servers.values())
+        assert "Workers Bindings server" in readme and "no version to pin" in readme
+    for name in servers:
+        assert f"`{name}`" in readme, f"the README does not name {name}"
+    assert "No server that can write is offered" in readme and "what it can read" in readme
 
 
 def test_ci_workflows_run_tests_and_checklist_when_asked_for(project: Path) -> None:
@@ -457,40 +620,59 @@ def test_ci_workflows_run_tests_and_checklist_when_asked_for(project: Path) -> N
     # The cold-start benchmark runs once per Lambda CI run, as a smoke check.
     assert ("npm run bench:cold -- 3" in commands) == (answers["platform"] == "lambda")
     assert ci["permissions"] == {"contents": "read"}
-    review = yaml.safe_load((workflows / "claude-review.yml").read_text())
-    assert review["permissions"] == {"contents": "read"}
-    script = review["jobs"]["review"]["steps"][-1]["run"]
-    assert "@anthropic-ai/claude-code@" in script and "--allowedTools" in script and "< prompts/review.md" in script
+
+
+def test_the_review_workflow_runs_the_skill_read_only_with_the_official_action(project: Path) -> None:
+    if not answers_of(project)["with_ci"]:
+        pytest.skip("with_ci is off")
+    text = (project / ".github" / "workflows" / "claude-review.yml").read_text()
+    review = yaml.safe_load(text)
+    assert set(review[True]) == {"pull_request"}, "YAML reads `on` as true"
+    assert review["permissions"] == {"contents": "read", "pull-requests": "read"}
+    job = review["jobs"]["review"]
+    assert "permissions" not in job
+    action = next(step for step in job["steps"] if step.get("uses", "").startswith("anthropics/claude-code-action@"))
+    pin = pins.load().raw["github_actions"]["anthropics/claude-code-action"]
+    assert action["uses"] == f"anthropics/claude-code-action@{pin['commit']}", "a v1 release, by commit: a tag can be moved"
+    assert re.fullmatch(r"v1\.\d+\.\d+", pin["version"]) and f"@{pin['commit']} # {pin['version']}" in text
+    inputs = action["with"]
+    assert inputs["prompt"].startswith("/checklist-review ")
+    assert json.loads(inputs["settings"]) == {"disableAllHooks": True}, "hooks would run scripts the pull request wrote"
+    assert inputs["github_token"] == "${{ github.token }}", "the job's read-only token, no GitHub App"
+    assert_headless_and_read_only(headless_parts(f"claude -p {shlex.quote(inputs['prompt'])} {inputs['claude_args']}"), "checklist-review")
+    assert set(re.findall(r"secrets\.(\w+)", text)) == {"ANTHROPIC_API_KEY"}
+    assert "ANTHROPIC_API_KEY" in (project / "README.md").read_text()
+    diff_step = next(step for step in job["steps"] if "pull-request.diff" in step.get("run", ""))
+    assert "git diff" in diff_step["run"] and "claude-review/pull-request.diff" in inputs["prompt"]
 
 
 FAKE_CLAUDE = """#!/usr/bin/env node
-// Stands in for the claude CLI: records its arguments and the prompt it read on stdin.
-const chunks = [];
-process.stdin.on('data', (chunk) => chunks.push(chunk));
-process.stdin.on('end', () => {
-  require('node:fs').writeFileSync(process.env.FAKE_CLAUDE_RECORD, JSON.stringify({ argv: process.argv.slice(2), stdin: Buffer.concat(chunks).toString('utf8') }));
-});
+// Stands in for the claude CLI: records its arguments and prints a result as --output-format json does.
+require('node:fs').writeFileSync(process.env.FAKE_CLAUDE_RECORD, JSON.stringify({ argv: process.argv.slice(2) }));
+process.stdout.write(JSON.stringify({ type: 'result', subtype: 'success', is_error: false, num_turns: 3, result: '## Blocking issues\\nNone.' }) + '\\n');
 """
 
 
-@pytest.mark.parametrize("script, prompt", [("claude:review", "prompts/review.md"), ("claude:requirements", "prompts/requirements.md")])
-def test_headless_scripts_pipe_the_prompt_file_into_claude_print_mode(render_root: Path, tmp_path: Path, script: str, prompt: str) -> None:
+@pytest.mark.parametrize("script", sorted(HEADLESS_SCRIPTS))
+def test_headless_scripts_run_claude_print_mode_and_write_its_json(render_root: Path, tmp_path: Path, script: str) -> None:
     project = rendered("lambda-json-api-iam", render_root)
+    skill, output = HEADLESS_SCRIPTS[script]
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "claude"
     fake.write_text(FAKE_CLAUDE)
     fake.chmod(0o755)
     record = tmp_path / "record.json"
-    run(["npm", "run", "--silent", script], project, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_CLAUDE_RECORD": str(record)})
-    called = json.loads(record.read_text())
-    assert called["stdin"] == (project / prompt).read_text()
-    argv = called["argv"]
-    assert argv[0] == "-p"
-    allowed = argv[argv.index("--allowedTools") + 1].split(",")
-    assert set(allowed) <= READ_ONLY_TOOLS | SAFE_GIT_TOOLS
-    assert {"Edit", "Write"} <= set(argv[argv.index("--disallowedTools") + 1].split(","))
-    assert len(argv) == 5, "no stray positional argument after the variadic tool lists"
+    (project / output).unlink(missing_ok=True)
+    try:
+        run(["npm", "run", "--silent", script], project, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "FAKE_CLAUDE_RECORD": str(record)})
+        argv = json.loads(record.read_text())["argv"]
+        written = json.loads((project / output).read_text())
+    finally:
+        (project / output).unlink(missing_ok=True)
+    assert argv[:2] == ["-p", f"/{skill}"], "the prompt comes first: --allowedTools takes a list"
+    assert_headless_and_read_only(headless_parts(shlex.join(["claude", *argv])), skill)
+    assert written["result"].startswith("## Blocking issues")
 
 
 def test_ci_workflows_validate_against_the_github_workflow_schema(project: Path) -> None:

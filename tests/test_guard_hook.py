@@ -682,6 +682,6 @@ def test_settings_and_guard_come_from_the_same_table(failing: dict[str, Path], p
         rule = claude_policy.mutation_rule(mutation)
         assert rule in settings[mutation.decision], f"settings {mutation.decision} lacks {rule}"
         assert ("denied" if mutation.decision == "deny" else "mutation") in kinds, f"guard misses {example!r}: {kinds}"
-    table_rules = set(claude_policy.mutation_rules("ask")) | {"Bash(npm run deploy*)", *claude_policy.ASK_SECRET_READS}
+    table_rules = set(claude_policy.mutation_rules("ask")) | {"Bash(npm run deploy*)", *claude_policy.ASK_SECRET_READS, *claude_policy.ASK_LOG_READS[platform]}
     assert set(settings["ask"]) == table_rules, "every ask rule comes from the table"
     assert {rule for rule in settings["deny"] if rule.startswith("Bash(")} == set(claude_policy.mutation_rules("deny"))

@@ -161,7 +161,7 @@ def release_v1_1(template: Path) -> None:
         for source in sources_of(t, rendered):
             edit(source, lambda text: text + "\n")
     for source in sources_of(t, "CLAUDE.md"):
-        edit(source, lambda text: insert_after_first(text, r"^# ", "\nv1.1.0: a template line near the top."))
+        edit(source, lambda text: insert_after_first(text, r"^## ", "\nv1.1.0: a template line near the top."))
     (t / "template" / NEW_TEMPLATE_FILE).write_text("# Upgrading\n\nNew in v1.1.0.\n")
     commit_and_tag(t, "v1.1.0")
 

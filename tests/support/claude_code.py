@@ -27,20 +27,32 @@ ALL_ANSWER_SETS = CLAUDE_CODE_SETS
 
 CLAUDE_FILES = (
     "CLAUDE.md",
+    "AGENTS.md",
     "DEPLOY_CHECKLIST.md",
     "prompts/requirements.md",
     "prompts/review.md",
     "prompts/deploy-review.md",
     ".claude/settings.json",
-    ".claude/commands/requirements.md",
-    ".claude/commands/review.md",
-    ".claude/commands/deploy-check.md",
-    ".claude/commands/new-fixture.md",
+    ".claude/skills/requirements/SKILL.md",
+    ".claude/skills/new-fixture/SKILL.md",
+    ".claude/skills/checklist-review/SKILL.md",
+    ".claude/skills/deploy-check/SKILL.md",
+    ".claude/skills/read-logs/SKILL.md",
+    ".claude/skills/cold-start/SKILL.md",
+    ".claude/rules/handler-contracts.md",
+    ".claude/rules/iac.md",
+    ".claude/rules/template-owned.md",
+    ".claude/rules/fake-data.md",
     ".claude/agents/serverless-reviewer.md",
     ".claude/hooks/guard.mjs",
+    ".claude/hooks/validate-config.mjs",
+    ".claude/hooks/stop-tests.mjs",
     "scripts/check.mjs",
     "scripts/lib/secret-patterns.mjs",
 )
+
+#: The skill that extends each use case's contract, where there is one.
+USE_CASE_SKILLS = {"json_api": "add-route", "webhook": "add-event-type", "queue_consumer": "add-message-type"}
 
 #: node, npm and git only: a machine without cfn-lint or sam, like most laptops, so
 #: the checklist's "config validates" row is "not checked" unless a test adds a linter.
@@ -82,23 +94,25 @@ def front_matter(path: Path) -> tuple[dict[str, Any], str, str]:
     return data, match.group(1), match.group(2)
 
 
-def hook_command(project: Path) -> str:
-    """The PreToolUse command exactly as the project's .claude/settings.json names it."""
+def hook_command(project: Path, event: str = "PreToolUse") -> str:
+    """The command of one hook event exactly as the project's .claude/settings.json names it."""
     settings = json.loads((project / ".claude" / "settings.json").read_text())
-    return settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    return settings["hooks"][event][0]["hooks"][0]["command"]
 
 
-def run_hook(project: Path, payload: dict[str, Any] | str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
-    """Pipe one PreToolUse hook input into the guard the way Claude Code does: the
-    settings' command through a shell, CLAUDE_PROJECT_DIR set, the JSON on stdin."""
+def run_hook(
+    project: Path, payload: dict[str, Any] | str, timeout: int = 300, event: str = "PreToolUse", path: str = TOOLS_PATH
+) -> subprocess.CompletedProcess[str]:
+    """Pipe one hook input into the hook the way Claude Code does: the settings' command
+    through a shell, CLAUDE_PROJECT_DIR set, the JSON on stdin (PreToolUse by default)."""
     stdin = payload if isinstance(payload, str) else json.dumps(payload)
     return subprocess.run(
-        ["sh", "-c", hook_command(project)],
+        ["sh", "-c", hook_command(project, event)],
         input=stdin,
         capture_output=True,
         text=True,
         cwd=project,
-        env={**os.environ, "PATH": TOOLS_PATH, "CLAUDE_PROJECT_DIR": str(project)},
+        env={**os.environ, "PATH": path, "CLAUDE_PROJECT_DIR": str(project)},
         timeout=timeout,
     )
 
@@ -141,6 +155,35 @@ def hook_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dic
         "hook_event_name": "PreToolUse",
         "tool_name": tool_name,
         "tool_input": tool_input,
+    }
+
+
+def post_tool_use_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dict[str, Any]:
+    """A PostToolUse input as Claude Code sends it after a successful Write or Edit
+    (code.claude.com/docs/en/hooks, "PostToolUse input")."""
+    response = {"filePath": tool_input.get("file_path", ""), "success": True}
+    return {
+        **hook_input(project, tool_name, tool_input),
+        "hook_event_name": "PostToolUse",
+        "tool_response": response,
+        "tool_use_id": "toolu_01TestPostToolUse",
+        "duration_ms": 12,
+    }
+
+
+def stop_input(project: Path, stop_hook_active: bool) -> dict[str, Any]:
+    """A Stop input as Claude Code sends it when the main agent finishes its turn
+    (code.claude.com/docs/en/hooks, "Stop input")."""
+    return {
+        "session_id": "2b9a6c1e-test-session",
+        "transcript_path": str(project / ".claude" / "transcript.jsonl"),
+        "cwd": str(project),
+        "permission_mode": "default",
+        "hook_event_name": "Stop",
+        "stop_hook_active": stop_hook_active,
+        "last_assistant_message": "I changed the handler; the tests should pass now.",
+        "background_tasks": [],
+        "session_crons": [],
     }
 
 
