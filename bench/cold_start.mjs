@@ -12,9 +12,12 @@
 //                   one dynalite (a DynamoDB emulator) started here, each with its own table.
 // Two floors, imported the same way: an empty module (Node's own cost of an import) and
 // `@aws-sdk/client-dynamodb` alone (the part both handlers load before their first answer).
+// The honest floor of the whole cold start, `floor` (bench/floor_dynamodb_handler.mjs): a
+// bare handler with the same SDK client making the same two calls (conditional put to
+// claim, update to complete) against the same dynalite, timed import + first request.
 // Prints one JSON object (milliseconds; median, min, max and every sample).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,7 +28,7 @@ const powertools = resolve(process.argv[3] ?? 'bench/powertools');
 const samples = Number(process.argv[4] ?? 15);
 const child = new URL('./cold_child.mjs', import.meta.url);
 
-const TABLES = { ours: 'orders-idempotency', powertools: 'powertools-idempotency' };
+const TABLES = { ours: 'orders-idempotency', powertools: 'powertools-idempotency', floor: 'floor-idempotency' };
 const requireFromProject = createRequire(join(project, 'package.json'));
 const { default: dynalite } = await import(pathToFileURL(requireFromProject.resolve('dynalite')).href);
 const dynamodb = await import(pathToFileURL(requireFromProject.resolve('@aws-sdk/client-dynamodb')).href);
@@ -64,12 +67,15 @@ async function countItems(name) {
 
 await createTable(TABLES.ours, 'pk'); // IdempotencyTable in the generated template.yaml
 await createTable(TABLES.powertools, 'id'); // DynamoDBPersistenceLayer's default key attribute
+await createTable(TABLES.floor, 'pk');
 
 const scratch = mkdtempSync(join(tmpdir(), 'cold-start-'));
 writeFileSync(join(scratch, 'empty.mjs'), 'export {};\n');
 // Inside the project, so that the SDK resolves from its node_modules as the store's does.
 const sdkOnly = join(project, '.bench-sdk-import.mjs');
 writeFileSync(sdkOnly, "import '@aws-sdk/client-dynamodb';\n");
+const floorHandler = join(project, '.bench-floor-handler.mjs');
+copyFileSync(new URL('./floor_dynamodb_handler.mjs', import.meta.url), floorHandler);
 
 const { NODE_OPTIONS: _ignored, ...inherited } = process.env;
 const contenders = {
@@ -77,6 +83,7 @@ const contenders = {
   powertools: { module: join(powertools, 'handler.mjs'), env: { IDEMPOTENCY_TABLE: TABLES.powertools, POWERTOOLS_SERVICE_NAME: 'orders-api' } },
   empty: { module: join(scratch, 'empty.mjs'), env: {} },
   sdk: { module: sdkOnly, env: {} },
+  floor: { module: floorHandler, env: { IDEMPOTENCY_TABLE: TABLES.floor } },
 };
 
 const fixture = JSON.parse(readFileSync(join(project, 'events', 'post-order.json'), 'utf8'));
@@ -121,7 +128,7 @@ const summary = (values) => ({ median: median(values), min: Math.min(...values),
 
 const plan = [
   ['import', ['ours', 'powertools', 'empty', 'sdk']],
-  ['first_request', ['ours', 'powertools']],
+  ['first_request', ['ours', 'powertools', 'floor']],
 ];
 const results = { import: {}, first_request: {} };
 try {
@@ -150,7 +157,7 @@ try {
       firstRequestOnlyMs: Object.fromEntries(Object.entries(results.first_request).map(([name, runs]) => [name, pick(runs, (run) => run.requestMs)])),
       nodeBootMs: pick([...results.import.empty], (run) => run.bootMs),
       processWallMs: Object.fromEntries(Object.entries(results.first_request).map(([name, runs]) => [name, pick(runs, (run) => run.wallMs)])),
-      itemsWritten: { ours: await countItems(TABLES.ours), powertools: await countItems(TABLES.powertools) },
+      itemsWritten: Object.fromEntries(await Promise.all(Object.entries(TABLES).map(async ([name, table]) => [name, await countItems(table)]))),
     }),
   );
 } finally {
@@ -158,4 +165,5 @@ try {
   await new Promise((done) => server.close(done));
   rmSync(scratch, { recursive: true, force: true });
   rmSync(sdkOnly, { force: true });
+  rmSync(floorHandler, { force: true });
 }

@@ -12,6 +12,10 @@
 //   bare        parses the API Gateway v2 event (route, base64, JSON), validates the order
 //               with the project's own validateOrder, creates it, awaits the same no-op
 //               side effect and answers 202 JSON. No idempotency, no logs, no checks.
+//   bare_hash   the honest floor: bare, plus the fingerprint every idempotent request
+//               needs (the project's own fingerprintOf: RFC 8785 canonical JSON of the
+//               body, method and path, SHA-256 hex), so what it leaves out is the claim,
+//               the complete, the HTTP contract and the log lines.
 //   generated   the project's createHandler with the memory store and the same no-op side
 //               effect; its log lines are built (JSON, redaction) and handed to a no-op sink.
 //   no_logs     the same handler with LOG_LEVEL=error: no info line is built.
@@ -33,13 +37,14 @@ const { createHandler } = await load('src/handler.mjs');
 const { loadConfig } = await load('src/config.mjs');
 const { createMemoryStore } = await load('src/lib/stores/memory.mjs');
 const { createOrderRoutes, validateOrder } = await load('src/orders.mjs');
+const { fingerprintOf } = await load('src/lib/idempotency.mjs');
 
 const fixture = JSON.parse(readFileSync(resolve(project, 'events/post-order.json'), 'utf8'));
 const handOn = async () => {};
 const sink = () => {};
 const memoryConfig = (overrides = {}) => ({ ...loadConfig({}), idempotencyStore: 'memory', ...overrides });
 
-async function bare(event) {
+async function bare(event, context, fingerprint = false) {
   const http = event.requestContext?.http ?? {};
   if (event.rawPath !== '/orders' || http.method !== 'POST') {
     return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"error":"not_found"}' };
@@ -51,6 +56,7 @@ async function bare(event) {
   } catch {
     return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_json"}' };
   }
+  if (fingerprint) await fingerprintOf(http.method, event.rawPath, input);
   const { value, errors } = validateOrder(input);
   if (errors) return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_input"}' };
   const order = { orderId: crypto.randomUUID(), status: 'accepted', amount: value.amount, currency: value.currency };
@@ -77,6 +83,7 @@ async function pipelineWithoutIdempotency() {
 
 const variants = {
   bare,
+  bare_hash: (event, context) => bare(event, context, true),
   generated: createHandler({ config: memoryConfig(), store: createMemoryStore(), write: sink, handOn }),
   no_logs: createHandler({ config: memoryConfig({ logLevel: 'error' }), store: createMemoryStore(), write: sink, handOn }),
   pipeline: await pipelineWithoutIdempotency(),
