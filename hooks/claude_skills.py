@@ -57,7 +57,9 @@ def fixture_test(platform: str, use_case: str, event_source: str) -> tuple[str, 
         return "", ""  # one scheduled event, proven by test/sweep.test.mjs
     if event_source in {"queue", "r2_notification"}:
         return "test/fixtures.test.mjs", "EXPECTED_RETRIES"
-    return "test/fixtures.test.mjs", "EXPECTED_STATUS"
+    if use_case == "edge_redirect":
+        return "test/fixtures.test.mjs", "EXPECTED_STATUS"
+    return "test/fixtures.test.mjs", "EXPECTED"
 
 
 def log_commands(platform: str, slug: str, stack_name: str, region: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ def test_no_repo_but_the_json_api_speaks_of_orders(answers: dict[str, Any], tmp_
     found = orders_wording(project)
     assert not found, f"{len(found)} line(s) speak of the JSON API's orders:\n" + "\n".join(found[:15])
     name, description = variants.project_texts(answers["use_case"], variants.combination_of(answers).event_source, answers.get("signature_scheme", ""))
-    assert f"# {name}" in (project / "CLAUDE.md").read_text()
+    assert f"# {name}" in (project / "AGENTS.md").read_text()
     assert description in (project / "README.md").read_text()
 
 
@@ -37,7 +37,7 @@ def test_the_orders_check_finds_the_json_apis_own_wording(tmp_path: Path) -> Non
     """The check can fail: the JSON API's repo is full of orders."""
     found = orders_wording(render(tmp_path / "project"))
     assert any(line.startswith("src/orders.mjs:") for line in found)
-    assert any(line.startswith("CLAUDE.md:1: # Orders API") for line in found)
+    assert any(line.startswith("AGENTS.md:1: # Orders API") for line in found)
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,7 @@ def test_update_moves_commands_to_skills_without_leftovers(chosen: dict[str, obj
     assert {path.stem for path in (project / ".claude" / "commands").glob("*.md")} == OLD_COMMANDS, "v1.0.0 had commands"
     (project / OWNER_COMMAND).write_text("---\ndescription: The owner's own command\n---\nSummarise yesterday's commits.\n")
     commit_all(project, "Owner adds a command of their own")
+    before = tree(project)
     replace_with_current_template(template)
     commit_and_tag(template, "v1.1.0")
 
@@ -84,11 +85,17 @@ def test_update_moves_commands_to_skills_without_leftovers(chosen: dict[str, obj
 
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
     assert not git(project, "diff", "--name-only", "--diff-filter=U").split(), "no conflicts"
+    # A fresh copy with the answers the project recorded (an update keeps them where a default
+    # has moved since); owner-owned files stay as v1.0.0 wrote them.
+    recorded = {name: value for name, value in yaml.safe_load((project / ".copier-answers.yml").read_text()).items() if not name.startswith("_")}
     fresh = tmp_path / "fresh"
-    copier.run_copy(str(template), str(fresh), data=chosen, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
+    copier.run_copy(str(template), str(fresh), data=recorded, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
     expected, updated = tree(fresh), tree(project)
     assert sorted(set(updated) - {OWNER_COMMAND}) == sorted(expected), "the update lands exactly the new version's files"
-    assert [name for name in expected if updated[name] != expected[name]] == [], "and their new content"
+    owned = set(yaml.safe_load((template / "copier.yml").read_text())["_skip_if_exists"])
+    differing = [name for name in expected if updated[name] != expected[name]]
+    assert [name for name in differing if name not in owned] == [], "and their new content"
+    assert all(updated[name] == before[name] for name in owned & set(differing)), "owner files are left as they were"
     assert [path.name for path in (project / ".claude" / "commands").iterdir()] == ["standup.md"], "only the owner's command is left"
     skills = {path.parent.name for path in (project / ".claude" / "skills").glob("*/SKILL.md")}
     assert {"requirements", "checklist-review", "deploy-check", "new-fixture"} <= skills

@@ -15,15 +15,16 @@ if (fixture) Object.assign(result, await answerFirstEvent(module, fixture));
 process.stdout.write(`\nCOLD ${JSON.stringify(result)}\n`);
 
 // The handler as `npm run invoke` builds it: the local secrets and API keys of scripts/
-// stand in for the secret store, and a signed fixture runs at the time it was signed.
+// stand in for the secret store, and a webhook fixture is signed as it is sent.
 async function answerFirstEvent({ createHandler }, file) {
   const { existsSync, readFileSync } = await import('node:fs');
-  const event = JSON.parse(readFileSync(file, 'utf8'));
+  let event = JSON.parse(readFileSync(file, 'utf8'));
   const local = {};
-  const secrets = new URL('./local-webhook-secrets.mjs', import.meta.url);
-  if (existsSync(secrets)) {
-    local.secrets = (await import(secrets)).LOCAL_WEBHOOK_SECRETS;
-    local.now = () => Math.floor(Number(event.requestContext.timeEpoch) / 1000);
+  const webhookFixtures = new URL('./webhook-fixtures.mjs', import.meta.url);
+  if (existsSync(webhookFixtures)) {
+    const { ACCEPTED_LOCAL_SECRETS, signFixture } = await import(webhookFixtures);
+    local.secrets = ACCEPTED_LOCAL_SECRETS;
+    event = await signFixture(event);
   }
   const apiKeys = new URL('./local-api-keys.mjs', import.meta.url);
   if (existsSync(apiKeys)) local.apiKeys = (await import(apiKeys)).LOCAL_API_KEYS;
