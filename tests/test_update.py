@@ -14,7 +14,6 @@ import io
 import re
 import shutil
 import subprocess
-import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +27,17 @@ from tests.support.git_history import (
     commit_all,
     commit_and_tag,
     conflict_marker_lines,
+    fresh_copy_of_recorded_answers,
     git,
     init_project_repo,
     init_template_repo,
     make_v0_layout,
-    template_files,
+    owner_owned,
+    replace_with_current_template,
+    template_at,
+    tree,
     use_git_identity,
 )
-from tests.support.render import TEMPLATE_ROOT
 
 NEW_TEMPLATE_FILE = "UPGRADING.md"
 
@@ -438,39 +440,6 @@ def test_copy_never_runs_migrations(tmp_path: Path, capfd: pytest.CaptureFixture
 BEFORE_CATALOGUE = "da26e09bc9df960a140aaf8d8589cec7fb3c2ac5"
 
 
-def archive_template(commit: str, destination: Path) -> Path:
-    """The template parts of this repository at ``commit``, as a new git repo (no commit yet)."""
-    found = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=TEMPLATE_ROOT, capture_output=True)
-    if found.returncode != 0:
-        pytest.fail(f"needs the template's git history back to {commit[:7]} (a shallow clone lacks it: git fetch --unshallow)")
-    destination.mkdir(parents=True)
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "copier.yml", "hooks", "template", "prompts"],
-        cwd=TEMPLATE_ROOT, capture_output=True, check=True,
-    )
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(destination, filter="tar")
-    git(destination, "init", "--quiet", "--initial-branch=main")
-    return destination
-
-
-def replace_with_current_template(repo: Path) -> None:
-    for child in repo.iterdir():
-        if child.name != ".git":
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
-    for relative in template_files():
-        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(TEMPLATE_ROOT / relative, repo / relative)
-
-
-def tree(project: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(project).as_posix(): path.read_bytes()
-        for path in project.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
-
-
 @pytest.mark.parametrize(
     ("chosen", "edited"),
     [
@@ -483,10 +452,12 @@ def tree(project: Path) -> dict[str, bytes]:
 def test_update_from_conditional_names_to_the_catalogue_renders_exactly_the_new_files(
     chosen: dict[str, object], edited: str, tmp_path: Path
 ) -> None:
-    template = archive_template(BEFORE_CATALOGUE, tmp_path / "template-repo")
+    template = template_at(BEFORE_CATALOGUE, tmp_path / "template-repo", ("copier.yml", "hooks", "template", "prompts"))
     commit_and_tag(template, "v1.0.0")
     project = copy(template, tmp_path / "project", "v1.0.0", **chosen)
-    edit(project / edited, lambda text: text.replace("{", '{\n  "owner-note": "kept",', 1))
+    # A header of the owner's own, in a block both versions leave alone (the example body
+    # changed since, so an edit beside it would be a real conflict).
+    edit(project / edited, lambda text: text.replace('"headers": {', '"headers": {\n    "x-owner-note": "kept",', 1))
     commit_all(project, "Owner edits a fixture")
     before = tree(project)
     replace_with_current_template(template)
@@ -496,16 +467,12 @@ def test_update_from_conditional_names_to_the_catalogue_renders_exactly_the_new_
 
     assert answers(project)["_commit"] == "v1.1.0"
     assert not unmerged(project)
-    # A fresh copy with the answers the project recorded: an update keeps them, even where a
-    # default has moved since (the compatibility date, say).
-    recorded = {name: value for name, value in answers(project).items() if not name.startswith("_")}
-    fresh = tmp_path / "fresh"
-    copier.run_copy(str(template), str(fresh), data=recorded, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
-    expected, updated = tree(fresh), tree(project)
+    expected = fresh_copy_of_recorded_answers(template, project, "v1.1.0", tmp_path / "fresh")
+    updated = tree(project)
     assert sorted(updated) == sorted(expected), "the update writes the new version's files, no other variant's"
-    owned = set(yaml.safe_load((template / "copier.yml").read_text())["_skip_if_exists"])
+    owned = owner_owned(template)
     differing = [name for name in expected if updated[name] != expected[name]]
     assert [name for name in differing if name not in owned] == [edited]
     for name in owned & set(differing):
         assert updated[name] == before[name], f"{name} is the owner's: the update leaves it as v1.0.0 wrote it"
-    assert '"owner-note": "kept"' in (project / edited).read_text()
+    assert '"x-owner-note": "kept"' in (project / edited).read_text()

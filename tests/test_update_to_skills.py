@@ -9,18 +9,24 @@ files. A command the owner wrote themselves is theirs and stays.
 
 from __future__ import annotations
 
-import io
-import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 
 import copier
 import pytest
 import yaml
 
-from tests.support.git_history import TEMPLATE_PARTS, commit_all, commit_and_tag, git, init_project_repo, template_files, use_git_identity
-from tests.support.render import TEMPLATE_ROOT
+from tests.support.git_history import (
+    commit_all,
+    commit_and_tag,
+    fresh_copy_of_recorded_answers,
+    git,
+    init_project_repo,
+    owner_owned,
+    replace_with_current_template,
+    template_at,
+    tree,
+    use_git_identity,
+)
 
 #: The last commit whose template rendered `.claude/commands/*.md` (the base of issue 15).
 LAST_WITH_COMMANDS = "37be890bb92638c5164c1a31a4dbc66384d28493"
@@ -31,36 +37,6 @@ OWNER_COMMAND = ".claude/commands/standup.md"
 @pytest.fixture(autouse=True)
 def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
     use_git_identity(monkeypatch)
-
-
-def template_at(commit: str, destination: Path) -> Path:
-    """The template parts of this repository at ``commit``, as a new git repo."""
-    found = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=TEMPLATE_ROOT, capture_output=True)
-    if found.returncode != 0:
-        pytest.fail(f"needs the template's git history back to {commit[:7]} (a shallow clone lacks it: git fetch --unshallow)")
-    destination.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", "--format=tar", commit, *TEMPLATE_PARTS], cwd=TEMPLATE_ROOT, capture_output=True, check=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(destination, filter="tar")
-    git(destination, "init", "--quiet", "--initial-branch=main")
-    return destination
-
-
-def replace_with_current_template(repo: Path) -> None:
-    for child in repo.iterdir():
-        if child.name != ".git":
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
-    for relative in template_files():
-        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(TEMPLATE_ROOT / relative, repo / relative)
-
-
-def tree(project: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(project).as_posix(): path.read_bytes()
-        for path in project.rglob("*")
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
 
 
 @pytest.mark.parametrize(
@@ -85,14 +61,10 @@ def test_update_moves_commands_to_skills_without_leftovers(chosen: dict[str, obj
 
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
     assert not git(project, "diff", "--name-only", "--diff-filter=U").split(), "no conflicts"
-    # A fresh copy with the answers the project recorded (an update keeps them where a default
-    # has moved since); owner-owned files stay as v1.0.0 wrote them.
-    recorded = {name: value for name, value in yaml.safe_load((project / ".copier-answers.yml").read_text()).items() if not name.startswith("_")}
-    fresh = tmp_path / "fresh"
-    copier.run_copy(str(template), str(fresh), data=recorded, vcs_ref="v1.1.0", defaults=True, unsafe=True, quiet=True)
-    expected, updated = tree(fresh), tree(project)
+    expected = fresh_copy_of_recorded_answers(template, project, "v1.1.0", tmp_path / "fresh")
+    updated = tree(project)
     assert sorted(set(updated) - {OWNER_COMMAND}) == sorted(expected), "the update lands exactly the new version's files"
-    owned = set(yaml.safe_load((template / "copier.yml").read_text())["_skip_if_exists"])
+    owned = owner_owned(template)
     differing = [name for name in expected if updated[name] != expected[name]]
     assert [name for name in differing if name not in owned] == [], "and their new content"
     assert all(updated[name] == before[name] for name in owned & set(differing)), "owner files are left as they were"

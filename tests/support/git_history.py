@@ -10,12 +10,18 @@ environment so a CI machine without a git identity works.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import copier
+import pytest
+import yaml
 
 from tests.support.render import TEMPLATE_ROOT
 
@@ -132,3 +138,51 @@ def make_v0_layout(repo: Path) -> None:
         text = catalogue.read_text()
         assert 'f"events/' in text, "hooks/variants.py names fixtures differently; update make_v0_layout"
         catalogue.write_text(text.replace('f"events/', 'f"fixtures/'))
+
+
+# ------------------------------------------------- an older commit as the installed version --
+def template_at(commit: str, destination: Path, parts: Iterable[str] = TEMPLATE_PARTS) -> Path:
+    """The template ``parts`` of this repository at ``commit``, as a new git repo (no commit yet)."""
+    found = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=TEMPLATE_ROOT, capture_output=True)
+    if found.returncode != 0:
+        pytest.fail(f"needs the template's git history back to {commit[:7]} (a shallow clone lacks it: git fetch --unshallow)")
+    destination.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", commit, *parts], cwd=TEMPLATE_ROOT, capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(destination, filter="tar")
+    git(destination, "init", "--quiet", "--initial-branch=main")
+    return destination
+
+
+def replace_with_current_template(repo: Path) -> None:
+    """Make ``repo``'s work tree this checkout's template, ready to commit as the next version."""
+    for child in repo.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    for relative in template_files():
+        (repo / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(TEMPLATE_ROOT / relative, repo / relative)
+
+
+def tree(project: Path) -> dict[str, bytes]:
+    """Every file of ``project`` outside .git, by its relative path."""
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def fresh_copy_of_recorded_answers(template: Path, project: Path, ref: str, destination: Path) -> dict[str, bytes]:
+    """A new copy of ``ref`` with the answers ``project`` recorded: what an update to ``ref``
+    should hold. An update keeps recorded answers where a default has moved since (the
+    compatibility date), so the comparison uses them, not the defaults of today."""
+    recorded = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    data = {name: value for name, value in recorded.items() if not name.startswith("_")}
+    copier.run_copy(str(template), str(destination), data=data, vcs_ref=ref, defaults=True, unsafe=True, quiet=True)
+    return tree(destination)
+
+
+def owner_owned(template: Path) -> set[str]:
+    """The files the owner owns (`_skip_if_exists`): an update never rewrites them."""
+    return set(yaml.safe_load((template / "copier.yml").read_text())["_skip_if_exists"])
