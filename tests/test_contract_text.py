@@ -1,4 +1,4 @@
-"""What CLAUDE.md and DEPLOY_CHECKLIST.md promise about the handler contracts: exactly what the
+"""What the handler-contracts rule (.claude/rules/, loaded with src/) and DEPLOY_CHECKLIST.md promise about the handler contracts: exactly what the
 generated code does (issue 12), no stronger claim, for the answers where the wording differs."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ ONE_DUPLICATE = "The one duplicate left: when the store fails *after* the side e
 
 
 def contract_files(project: Path) -> dict[str, str]:
-    return {name: (project / name).read_text() for name in ("CLAUDE.md", "DEPLOY_CHECKLIST.md")}
+    return {name: (project / name).read_text() for name in (".claude/rules/handler-contracts.md", "DEPLOY_CHECKLIST.md")}
 
 
 @pytest.mark.parametrize(
@@ -38,10 +38,10 @@ def test_both_files_state_the_deadline_guarantee_and_the_problem_details(render_
 
 
 def test_json_api_states_the_structured_field_key_and_the_caller_scope(render_project: Callable[..., Path]) -> None:
-    text = contract_files(render_project())["CLAUDE.md"]
+    text = contract_files(render_project())[".claude/rules/handler-contracts.md"]
     assert "an RFC 9651 Structured Field string" in text and "RFC 8785 canonical JSON" in text
     assert "scoped to the caller: the SigV4 signer's ARN" in text
-    api_key = contract_files(render_project(auth="api_key"))["CLAUDE.md"]
+    api_key = contract_files(render_project(auth="api_key"))[".claude/rules/handler-contracts.md"]
     assert "a digest of the API key that matched (never the key itself)" in api_key
 
 
@@ -67,5 +67,5 @@ def test_stripe_says_what_is_signed(render_project: Callable[..., Path]) -> None
 
 
 def test_standard_webhooks_names_the_svix_headers(render_project: Callable[..., Path]) -> None:
-    text = contract_files(render_project(use_case="webhook"))["CLAUDE.md"]
+    text = contract_files(render_project(use_case="webhook"))[".claude/rules/handler-contracts.md"]
     assert "Svix's own `svix-*` names" in text and "`webhook-id` / `svix-id`" in text

@@ -170,7 +170,7 @@ def test_hostile_answers_reach_the_same_files_with_the_same_structure(name: str,
     clean, hostile = renders(name)
     clean_files, hostile_files = structured_files(clean), structured_files(hostile)
     assert set(hostile_files) == set(clean_files), "a hostile answer reached other files than a clean one"
-    assert {"README.md", "CLAUDE.md", "DEPLOY_CHECKLIST.md", ".copier-answers.yml", "package.json"} <= set(hostile_files)
+    assert {"README.md", "AGENTS.md", "DEPLOY_CHECKLIST.md", ".copier-answers.yml", "package.json"} <= set(hostile_files)
     for relative, path in hostile_files.items():
         parsed, clean_parsed = parse(path), parse(clean_files[relative])
         if relative.endswith(".md"):

@@ -113,7 +113,7 @@ def test_reserved_concurrency_is_rendered_when_set_and_named_in_the_checklist(
     assert expected_throttling(answers, template) in line, line
     assert f"reserved concurrency {reserved} caps the function at {reserved} instances at once" in line
     assert UNRESERVED not in line
-    assert f"reserved concurrency {reserved}" in (project / "CLAUDE.md").read_text()
+    assert f"reserved concurrency {reserved}" in (project / "AGENTS.md").read_text()
 
 
 def test_cfn_lint_checks_the_tracing_and_concurrency_values(render_project: Callable[..., Path]) -> None:

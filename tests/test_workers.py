@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import copier
+from copier.errors import UserMessageError
 import jsonschema
 import pytest
 
@@ -104,18 +105,23 @@ def test_d1_store_ships_its_migration_and_nightly_clean_up(render_project: Calla
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"use_case": "queue_consumer", "event_source": "cron"}, "event_source cron fits platform workers with use_case file_import"),
-        ({"use_case": "json_api", "idempotency_store": "dynamodb"}, "idempotency_store dynamodb needs platform lambda"),
-        ({"use_case": "json_api", "auth": "iam"}, "auth iam needs platform lambda"),
-        ({"use_case": "json_api", "compatibility_date": "2099-05-01"}, f"compatibility_date must be at most {pins.load().max_compatibility_date}"),
-        ({"use_case": "json_api", "auth": "none", "public_until": "soon"}, "public_until is required when auth is none"),
+        ({"use_case": "queue_consumer", "event_source": "cron"},
+         'event_source="cron": fits platform workers with use_case file_import'),
+        ({"use_case": "json_api", "idempotency_store": "dynamodb"},
+         'idempotency_store="dynamodb": needs platform lambda; on workers choose durable_object, d1 or kv'),
+        ({"use_case": "json_api", "auth": "iam"}, 'auth="iam": needs platform lambda; on workers choose none or api_key'),
+        ({"use_case": "json_api", "compatibility_date": "2099-05-01"},
+         f'compatibility_date="2099-05-01": at most {pins.load().max_compatibility_date}'),
+        ({"use_case": "json_api", "auth": "none", "public_until": "soon"}, 'public_until="soon": a date YYYY-MM-DD is required'),
     ],
 )
 def test_answers_that_do_not_fit_workers_are_refused(tmp_path: Path, answers: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
+    """Refused up front (hooks/given_answers.py), with the question, the value and what fits."""
+    with pytest.raises(UserMessageError, match=re.escape(message)):
         copier.run_copy(
             str(TEMPLATE_ROOT), str(tmp_path / "project"), data={"platform": "workers", **answers}, defaults=True, unsafe=True, quiet=True
         )
+    assert not (tmp_path / "project").exists(), "nothing was written"
 
 
 def test_the_wrangler_schema_check_catches_a_misspelt_key(render_project: Callable[..., Path]) -> None:

@@ -14,7 +14,7 @@ const LIMITER_TIMEOUT_MS = 1000;
 
 /**
  * @param {object} options
- * @param {{ limit: Function }} options.limiter   the RATE_LIMITER binding
+ * @param {object} options.limiter                the RATE_LIMITER binding (its `limit` method)
  * @param {number} options.periodSeconds          its period: the binding does not say when a window
  *                                                ends, so a refused caller waits one whole period
  * @returns {(request, { log }) => Promise<object|null>}  a 429 problem detail, or null to go on
