@@ -8,9 +8,9 @@
 // Failing tests go back the documented way: `{"decision": "block", "reason": …}` on
 // stdout, with the end of the test output, and Claude continues.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readHookInput } from './lib/hook-input.mjs';
 
 const hooksDir = path.dirname(fileURLToPath(import.meta.url));
 const projectDir = path.resolve(process.env.CLAUDE_PROJECT_DIR || path.join(hooksDir, '..', '..'));
@@ -18,7 +18,7 @@ const isWindows = process.platform === 'win32';
 const TEST_SCRIPT = 'test:unit';
 const OUTPUT_LINES = 60;
 
-const input = readInput();
+const input = readHookInput({ name: 'stop-tests', event: 'Stop', skipped: 'the unit tests did not run' });
 if (input.stop_hook_active === true) process.exit(0);
 if (!changedSinceLastCommit()) process.exit(0);
 
@@ -43,18 +43,6 @@ process.stdout.write(
   })}\n`,
 );
 process.exit(0);
-
-function readInput() {
-  try {
-    const payload = JSON.parse(readFileSync(0, 'utf8'));
-    if (payload && typeof payload === 'object' && !Array.isArray(payload)) return payload;
-  } catch {
-    // fall through
-  }
-  // A Stop hook that exits 1 does not block: Claude Code shows this and lets Claude stop.
-  process.stderr.write('stop-tests hook: its input is not the Stop JSON object; the unit tests did not run.\n');
-  process.exit(1);
-}
 
 /** True when a file other than Markdown differs from the last commit, or when git cannot tell. */
 function changedSinceLastCommit() {

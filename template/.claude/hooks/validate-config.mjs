@@ -13,28 +13,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readHookInput } from './lib/hook-input.mjs';
 
 const hooksDir = path.dirname(fileURLToPath(import.meta.url));
 const projectDir = path.resolve(process.env.CLAUDE_PROJECT_DIR || path.join(hooksDir, '..', '..'));
 const isWindows = process.platform === 'win32';
 const MAX_FINDINGS = 20;
 
-const input = readInput();
+const input = readHookInput({ name: 'validate-config', event: 'PostToolUse', skipped: 'nothing validated' });
 const edited = editedFile(input);
 if (edited === path.join(projectDir, 'template.yaml')) report('template.yaml', lintSamTemplate());
 else if (edited === path.join(projectDir, 'wrangler.jsonc')) report('wrangler.jsonc', checkWranglerConfig(edited));
 process.exit(0);
-
-function readInput() {
-  try {
-    const payload = JSON.parse(readFileSync(0, 'utf8'));
-    if (payload && typeof payload === 'object' && !Array.isArray(payload)) return payload;
-  } catch {
-    // fall through: a PostToolUse hook cannot block, so say why and let Claude Code go on
-  }
-  process.stderr.write('validate-config hook: its input is not the PostToolUse JSON object; nothing validated.\n');
-  process.exit(1);
-}
 
 /** The absolute path Write/Edit/MultiEdit changed, or "" for other tools. */
 function editedFile({ tool_name: tool, tool_input: args, cwd }) {
