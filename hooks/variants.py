@@ -612,6 +612,7 @@ SHARED: tuple[str, ...] = (
     *CLAUDE_SHARED, ".githooks", ".gitignore", ".copier-answers.yml", "CLAUDE.md", "DEPLOY_CHECKLIST.md", "README.md",
     "prompts", "package.json", "scripts/check.mjs", "scripts/check-conflict-markers.mjs", "scripts/invoke.mjs",
     "scripts/lib", "src/config.mjs", "src/lib/config-reader.mjs", "src/lib/logger.mjs", "test/support/fuzz.mjs",
+    "test/support/fuzz-failure.mjs",
     # Deadlines for the idempotency store and, on redirects without a store, the rate limiter.
     "src/lib/deadline.mjs",
 )
