@@ -23,6 +23,7 @@ import yaml
 from hooks import claude_policy
 from hooks import pins
 from tests.support.claude_code import ALL_ANSWER_SETS, CLAUDE_FILES, USE_CASE_SKILLS, answers_of, front_matter, rendered
+from tests.support.claude_code import render_root  # noqa: F401 (a fixture)
 from tests.support.node import install_node_modules, run
 from tests.support.render import TEMPLATE_ROOT
 
@@ -51,10 +52,6 @@ READ_ONLY_TOOLS = {"Read", "Grep", "Glob"}
 SAFE_GIT_TOOLS = {f"Bash({command})" for command in claude_policy.SAFE_GIT_READS}
 TYPE_CHECK_PACKAGE = Path(__file__).parent / "claude_settings_types" / "package.json"
 
-
-@pytest.fixture(scope="session")
-def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("claude-code-renders")
 
 
 @pytest.fixture(params=ANSWER_SET_NAMES)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.claude_code import ALL_ANSWER_SETS, answers_of, rendered
+from tests.support.claude_code import answers_of
+from tests.support.claude_code import project, render_root  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.xdist_group("claude_code")
 
@@ -24,14 +25,6 @@ pytestmark = pytest.mark.xdist_group("claude_code")
 OPTIONAL_SCRIPTS = {"bench:cold"}
 
 
-@pytest.fixture(scope="module")
-def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("claude-facts")
-
-
-@pytest.fixture(params=sorted(ALL_ANSWER_SETS))
-def project(request: pytest.FixtureRequest, render_root: Path) -> Path:
-    return rendered(request.param, render_root)
 
 
 def claude_texts(project: Path) -> dict[str, str]:

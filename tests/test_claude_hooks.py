@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.claude_code import TOOLS_PATH, copy_project, post_tool_use_input, rendered, run_hook, stop_input
+from tests.support.claude_code import render_root  # noqa: F401 (a fixture)
 from tests.support.git_history import git, use_git_identity
 from tests.support.node import install_node_modules
 
@@ -33,10 +34,6 @@ WORKERS = "workers-json-api-durable-object"
 #: node, npm and git, plus the cfn-lint this suite pins (requirements/test.txt).
 WITH_CFN_LINT = os.pathsep.join([str(Path(sys.executable).parent), TOOLS_PATH])
 
-
-@pytest.fixture(scope="module")
-def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("claude-hook-renders")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from hooks.labels import CHECKLIST_ROWS
-from tests.support.claude_code import ALL_ANSWER_SETS, TOOLS_PATH, answers_of, copy_project, rendered
+from tests.support.claude_code import TOOLS_PATH, answers_of, copy_project, rendered
+from tests.support.claude_code import project, render_root  # noqa: F401 (fixtures)
 from tests.support.node import install_node_modules, run
 
 pytestmark = pytest.mark.xdist_group("claude_code")
@@ -19,14 +20,6 @@ pytestmark = pytest.mark.xdist_group("claude_code")
 REAL_OWNER = "payments-team@acme.test"
 
 
-@pytest.fixture(scope="module")
-def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("checklist-renders")
-
-
-@pytest.fixture(params=sorted(ALL_ANSWER_SETS))
-def project(request: pytest.FixtureRequest, render_root: Path) -> Path:
-    return rendered(request.param, render_root)
 
 
 VENV_BIN = str(Path(sys.executable).parent)
@@ -154,14 +147,20 @@ def line_of(path: Path, needle: str) -> int:
     return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
+def failed_row(project: Path, row: str) -> str:
+    """`npm run check` fails, with ✗ on ``row``; returns that row's reason."""
+    result = check(project, "--skip-tests")
+    mark, reason = rows_of(result.stdout)[row]
+    assert result.returncode == 1 and mark == "✗", result.stdout
+    return reason
+
+
 def test_check_fails_a_public_worker_without_a_rate_limit_and_names_the_line(render_root: Path, tmp_path: Path) -> None:
     project = with_owner(copy_project(rendered("workers-json-api-d1-public", render_root), tmp_path / "p"))
     config = project / "wrangler.jsonc"
     config.write_text(re.sub(r'  "ratelimits": \[\n.*?\n  \],\n', "", config.read_text(), flags=re.DOTALL))
     assert '"ratelimits"' not in config.read_text()
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, RATE_LIMIT_ROW)
     line = line_of(config, '"workers_dev"')
     assert reason == f'wrangler.jsonc:{line} the Worker is public (workers_dev) but has no "ratelimits" binding named RATE_LIMITER, so nothing limits its callers'
 
@@ -172,9 +171,7 @@ def test_check_fails_a_named_environment_without_its_own_rate_limit(render_root:
     # Wrangler does not inherit "ratelimits" into an environment: staging would deploy unlimited.
     text = config.read_text()
     config.write_text(text[: text.rindex("}")] + ',\n  "env": {\n    "staging": { "routes": ["staging.example.com/*"] }\n  }\n}\n')
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, RATE_LIMIT_ROW)
     line = line_of(config, '"staging"')
     assert reason == f'wrangler.jsonc:{line} environment "staging" is public (routes) but has no "ratelimits" binding named RATE_LIMITER, so nothing limits its callers'
 
@@ -185,9 +182,7 @@ def test_check_fails_a_rate_limit_the_binding_cannot_count(render_root: Path, tm
     config = project / "wrangler.jsonc"
     field, value = broken.split()
     config.write_text(re.sub(rf'"{field}": \d+', f'"{field}": {value}', config.read_text(), count=1))
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, RATE_LIMIT_ROW)
     assert reason.startswith(f'wrangler.jsonc:{line_of(config, chr(34) + "simple" + chr(34))} the Worker: RATE_LIMITER needs "simple"')
 
 
@@ -195,9 +190,7 @@ def test_check_fails_an_http_api_without_stage_throttling_and_names_the_line(ren
     project = with_owner(copy_project(rendered("lambda-json-api-public-cors", render_root), tmp_path / "p"))
     template = project / "template.yaml"
     template.write_text(template.read_text().replace("        ThrottlingBurstLimit: 50\n", "", 1))
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, RATE_LIMIT_ROW)
     line = line_of(template, "DefaultRouteSettings:")
     assert reason == f"template.yaml:{line} HttpApi has no stage throttling (DefaultRouteSettings ThrottlingBurstLimit and ThrottlingRateLimit), so none of its routes is limited"
 
@@ -210,9 +203,7 @@ def test_check_fails_a_route_on_sams_implicit_api(render_root: Path, tmp_path: P
     event = text.index("Type: HttpApi", text.index("Events:"))
     api_id = text.index("            ApiId: !Ref HttpApi\n", event)
     template.write_text(text[:api_id] + text[api_id:].replace("            ApiId: !Ref HttpApi\n", "", 1))
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, RATE_LIMIT_ROW)
     assert re.fullmatch(r"template\.yaml:\d+ event \w+ of Function is on SAM's implicit API, which has no throttling; set ApiId to an API with DefaultRouteSettings", reason), reason
 
 
@@ -220,9 +211,7 @@ def test_check_fails_a_public_function_url_without_reserved_concurrency(render_r
     project = with_owner(copy_project(rendered("lambda-json-api-function-url-public", render_root), tmp_path / "p"))
     template = project / "template.yaml"
     template.write_text(re.sub(r"^ *ReservedConcurrentExecutions: .*\n", "", template.read_text(), flags=re.MULTILINE))
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)[RATE_LIMIT_ROW]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, RATE_LIMIT_ROW)
     line = line_of(template, "FunctionUrlConfig:")
     assert reason == (
         f"template.yaml:{line} Function's function URL is public (AuthType NONE, auth none), has no gateway to throttle it, "
@@ -265,9 +254,7 @@ def test_check_fails_an_expired_public_endpoint(render_root: Path, tmp_path: Pat
     project = with_owner(copy_project(rendered("lambda-json-api-public-cors", render_root), tmp_path / "p"))
     answers = project / ".copier-answers.yml"
     answers.write_text(re.sub(r"public_until: .*", "public_until: '2020-01-31'", answers.read_text()))
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)["Auth, CORS and rate limits: public endpoint has an owner and a review date"]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, "Auth, CORS and rate limits: public endpoint has an owner and a review date")
     assert "2020-01-31 has passed" in reason
 
 
@@ -275,9 +262,7 @@ def test_check_fails_a_log_group_without_retention(render_root: Path, tmp_path: 
     project = with_owner(copy_project(rendered("lambda-json-api-iam", render_root), tmp_path / "p"))
     template = project / "template.yaml"
     template.write_text(re.sub(r"^\s*RetentionInDays: \d+\n", "", template.read_text(), count=1, flags=re.MULTILINE))
-    result = check(project, "--skip-tests")
-    mark, reason = rows_of(result.stdout)["Observability and log retention: retention set"]
-    assert result.returncode == 1 and mark == "✗"
+    reason = failed_row(project, "Observability and log retention: retention set")
     assert "have no RetentionInDays" in reason
 
 
@@ -285,8 +270,7 @@ def test_check_fails_workers_without_observability(render_root: Path, tmp_path: 
     project = with_owner(copy_project(rendered("workers-json-api-durable-object", render_root), tmp_path / "p"))
     config = project / "wrangler.jsonc"
     config.write_text(config.read_text().replace('"enabled": true', '"enabled": false'))
-    result = check(project, "--skip-tests")
-    assert rows_of(result.stdout)["Observability and log retention: retention set"][0] == "✗"
+    failed_row(project, "Observability and log retention: retention set")
 
 
 def test_check_says_config_validation_was_not_run_without_a_validator(render_root: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from hooks import claude_policy
 from tests.support.claude_code import asks_a_person, copy_project, hook_input, rendered, run_hook, with_guard_parser
+from tests.support.claude_code import render_root  # noqa: F401 (a fixture)
 from tests.support.node import install_node_modules
 
 pytestmark = pytest.mark.xdist_group("claude_code")
@@ -261,10 +262,6 @@ def prepare(base: Path, destination: Path, platform: str, owner: str | None) -> 
     (project / "scripts" / "release.mjs").chmod(0o755)
     return project
 
-
-@pytest.fixture(scope="module")
-def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("guard-hook-renders")
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from tests.support.node import NODE_DIR
@@ -78,6 +79,18 @@ def rendered(name: str, root: Path) -> Path:
     if isinstance(result, Exception):
         raise result
     return result
+
+
+@pytest.fixture(scope="session")
+def render_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where ``rendered`` puts the answer sets: one folder a session, like its cache."""
+    return tmp_path_factory.mktemp("claude-code-renders")
+
+
+@pytest.fixture(params=sorted(ALL_ANSWER_SETS))
+def project(request: pytest.FixtureRequest, render_root: Path) -> Path:
+    """Each answer set's render, shared: a test that changes it works on a copy_project."""
+    return rendered(request.param, render_root)
 
 
 def answers_of(project: Path) -> dict[str, Any]:
@@ -145,17 +158,20 @@ def with_guard_parser(project: Path) -> Path:
     return project
 
 
-def hook_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dict[str, Any]:
-    """A PreToolUse input in the shape Claude Code sends (common fields + the tool's)."""
+def _common_input(project: Path, event: str) -> dict[str, Any]:
+    """The fields every hook input has (code.claude.com/docs/en/hooks, "Common input fields")."""
     return {
         "session_id": "2b9a6c1e-test-session",
         "transcript_path": str(project / ".claude" / "transcript.jsonl"),
         "cwd": str(project),
         "permission_mode": "default",
-        "hook_event_name": "PreToolUse",
-        "tool_name": tool_name,
-        "tool_input": tool_input,
+        "hook_event_name": event,
     }
+
+
+def hook_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dict[str, Any]:
+    """A PreToolUse input in the shape Claude Code sends (common fields + the tool's)."""
+    return {**_common_input(project, "PreToolUse"), "tool_name": tool_name, "tool_input": tool_input}
 
 
 def post_tool_use_input(project: Path, tool_name: str, tool_input: dict[str, Any]) -> dict[str, Any]:
@@ -175,11 +191,7 @@ def stop_input(project: Path, stop_hook_active: bool) -> dict[str, Any]:
     """A Stop input as Claude Code sends it when the main agent finishes its turn
     (code.claude.com/docs/en/hooks, "Stop input")."""
     return {
-        "session_id": "2b9a6c1e-test-session",
-        "transcript_path": str(project / ".claude" / "transcript.jsonl"),
-        "cwd": str(project),
-        "permission_mode": "default",
-        "hook_event_name": "Stop",
+        **_common_input(project, "Stop"),
         "stop_hook_active": stop_hook_active,
         "last_assistant_message": "I changed the handler; the tests should pass now.",
         "background_tasks": [],
