@@ -25,17 +25,53 @@ export function isValidKey(key) {
  * RFC 8785 (JCS) canonical JSON: members sorted by their UTF-16 code units, no whitespace,
  * numbers and strings as ECMAScript's JSON.stringify writes them. {"a":1,"b":2} and
  * { "b": 2, "a": 1 } are the same request. test/ compares it with the `canonicalize` package.
+ * A loop, not recursion: a queue message nested 2 400 levels deep is valid, and a recursive
+ * walk runs out of stack on it (workerd's stack is the smaller one). A cyclic value, which
+ * a structured-clone queue can carry, has no JSON form: TypeError, as JSON.stringify throws.
  */
 export function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
-    return `{${entries.join(',')}}`;
+  let json = '';
+  const open = new Set();
+  const pending = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (next instanceof Punctuation) {
+      json += next.text;
+      open.delete(next.closes);
+    } else if (next !== null && typeof next === 'object') {
+      if (open.has(next)) throw new TypeError('canonicalJson: the value is cyclic, so it has no JSON form');
+      open.add(next);
+      // Pushed in reverse: the stack hands the first member out first.
+      if (Array.isArray(next)) {
+        pending.push(new Punctuation(']', next));
+        for (let index = next.length - 1; index >= 0; index -= 1) {
+          pending.push(next[index]);
+          if (index > 0) pending.push(COMMA);
+        }
+        json += '[';
+      } else {
+        const keys = Object.keys(next).sort();
+        pending.push(new Punctuation('}', next));
+        for (let index = keys.length - 1; index >= 0; index -= 1) {
+          pending.push(next[keys[index]], new Punctuation(`${index > 0 ? ',' : ''}${JSON.stringify(keys[index])}:`));
+        }
+        json += '{';
+      }
+    } else {
+      json += JSON.stringify(next) ?? 'null';
+    }
   }
-  return JSON.stringify(value) ?? 'null';
+  return json;
 }
+
+/** Text canonicalJson writes between values; `closes` is the array or object it ends. */
+class Punctuation {
+  constructor(text, closes = null) {
+    this.text = text;
+    this.closes = closes;
+  }
+}
+const COMMA = new Punctuation(',');
 
 export function fingerprintOf(method, path, body) {
   return sha256Hex(`${method}\n${path}\n${canonicalJson(body)}`);

@@ -90,6 +90,17 @@ it('writes the same canonical JSON as the canonicalize reference (RFC 8785)', ()
   );
 });
 
+it('writes canonical JSON for values nested deeper than any stack, and refuses a cyclic one', () => {
+  let deep = 1;
+  for (let level = 0; level < 100_000; level += 1) deep = level % 2 ? [deep] : { a: deep };
+  assert.equal(canonicalJson(deep), `${'[{"a":'.repeat(50_000)}1${'}]'.repeat(50_000)}`);
+  const cyclic = { a: 1 };
+  cyclic.b = [cyclic];
+  assert.throws(() => canonicalJson(cyclic), TypeError);
+  const shared = { s: 1 };
+  assert.equal(canonicalJson({ b: shared, a: [shared] }), '{"a":[{"s":1}],"b":{"s":1}}');
+});
+
 it('sorts members by UTF-16 code units and writes numbers the ECMAScript way', () => {
   const keys = { '\u20ac': 1, '\r': 2, '\ufb33': 3, 1: 4, '\u{1f600}': 5, '\u0080': 6, '\u00f6': 7 };
   assert.equal(canonicalJson(keys), '{"\\r":2,"1":4,"\u0080":6,"\u00f6":7,"\u20ac":1,"\u{1f600}":5,"\ufb33":3}');
