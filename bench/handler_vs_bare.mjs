@@ -24,45 +24,18 @@
 //               follows src/handler.mjs only as long as createHandler stays that wiring).
 // generated - no_logs is the cost of the log lines, no_logs - pipeline the cost of
 // idempotency (fingerprint + claim + complete), pipeline - bare the HTTP contract.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { alternatingRounds, bareHandler, freshEvent, loadProject, median } from './handler_parts.mjs';
 
 const project = resolve(process.argv[2] ?? 'demo-project');
 const perRound = Number(process.argv[3] ?? 4000);
 const rounds = Number(process.argv[4] ?? 9);
 
-const load = (relative) => import(pathToFileURL(resolve(project, relative)).href);
-const { createHandler } = await load('src/handler.mjs');
-const { loadConfig } = await load('src/config.mjs');
-const { createMemoryStore } = await load('src/lib/stores/memory.mjs');
-const { createOrderRoutes, validateOrder } = await load('src/orders.mjs');
-const { fingerprintOf } = await load('src/lib/idempotency.mjs');
-
-const fixture = JSON.parse(readFileSync(resolve(project, 'events/post-order.json'), 'utf8'));
+const parts = await loadProject(project);
+const { createHandler, createMemoryStore, createOrderRoutes, fixture, load, loadConfig } = parts;
 const handOn = async () => {};
 const sink = () => {};
 const memoryConfig = (overrides = {}) => ({ ...loadConfig({}), idempotencyStore: 'memory', ...overrides });
-
-async function bare(event, context, fingerprint = false) {
-  const http = event.requestContext?.http ?? {};
-  if (event.rawPath !== '/orders' || http.method !== 'POST') {
-    return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{"error":"not_found"}' };
-  }
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
-  let input;
-  try {
-    input = JSON.parse(text);
-  } catch {
-    return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_json"}' };
-  }
-  if (fingerprint) await fingerprintOf(http.method, event.rawPath, input);
-  const { value, errors } = validateOrder(input);
-  if (errors) return { statusCode: 400, headers: { 'content-type': 'application/json' }, body: '{"error":"invalid_input"}' };
-  const order = { orderId: crypto.randomUUID(), status: 'accepted', amount: value.amount, currency: value.currency };
-  await handOn(order, {});
-  return { statusCode: 202, headers: { 'content-type': 'application/json' }, body: JSON.stringify(order), isBase64Encoded: false };
-}
 
 /** createHandler's wiring with idempotency switched off on every route; null if the layout moved. */
 async function pipelineWithoutIdempotency() {
@@ -82,56 +55,21 @@ async function pipelineWithoutIdempotency() {
 }
 
 const variants = {
-  bare,
-  bare_hash: (event, context) => bare(event, context, true),
+  bare: bareHandler(parts, { handOn }),
+  bare_hash: bareHandler(parts, { handOn, fingerprint: true }),
   generated: createHandler({ config: memoryConfig(), store: createMemoryStore(), write: sink, handOn }),
   no_logs: createHandler({ config: memoryConfig({ logLevel: 'error' }), store: createMemoryStore(), write: sink, handOn }),
   pipeline: await pipelineWithoutIdempotency(),
 };
 for (const [name, handler] of Object.entries(variants)) if (!handler) delete variants[name];
 
-let sequence = 0;
-function nextEvent() {
-  sequence += 1;
-  return {
-    ...fixture,
-    headers: { ...fixture.headers, 'idempotency-key': `bench-${sequence}`, 'x-correlation-id': `bench-${sequence}` },
-    requestContext: { ...fixture.requestContext, requestId: `request-${sequence}` },
-  };
-}
-
-async function timeRound(handler) {
-  const events = Array.from({ length: perRound }, nextEvent);
-  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const started = process.hrtime.bigint();
-  for (const event of events) {
-    const result = await handler(event, context);
-    if (result.statusCode !== 202) throw new Error(`expected 202, got ${result.statusCode}: ${result.body}`);
-  }
-  return Number(process.hrtime.bigint() - started) / 1e3 / perRound;
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
-const names = Object.keys(variants);
-for (const name of names) await timeRound(variants[name]); // warm-up: JIT, caches
-const samples = Object.fromEntries(names.map((name) => [name, []]));
-for (let round = 0; round < rounds; round += 1) {
-  for (let offset = 0; offset < names.length; offset += 1) {
-    const name = names[(round + offset) % names.length];
-    samples[name].push(await timeRound(variants[name]));
-  }
-}
+const samples = await alternatingRounds(variants, { rounds, eventsFor: () => Array.from({ length: perRound }, () => freshEvent(fixture)) });
 
 console.log(
   JSON.stringify({
     requestsPerRound: perRound,
     rounds,
-    microsecondsPerRequest: Object.fromEntries(names.map((name) => [name, median(samples[name])])),
+    microsecondsPerRequest: Object.fromEntries(Object.keys(samples).map((name) => [name, median(samples[name])])),
     rounds_us: samples,
   }),
 );

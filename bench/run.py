@@ -80,6 +80,7 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-full-suite", action="store_true", help="time single matrix entries, not the whole suite")
     parser.add_argument("--handler-rounds", type=int, default=15, help="rounds of the per-request benchmark (default 15)")
     parser.add_argument("--requests-per-round", type=int, default=4000, help="requests per variant and round (default 4000)")
+    parser.add_argument("--growth-rounds", type=int, default=5, help="rounds per row of the cost-as-the-work-grows tables (default 5)")
     parser.add_argument("--cold-samples", type=int, default=15, help="fresh processes per handler and measurement (default 15)")
     parser.add_argument("--render-rounds", type=int, default=5, help="copier copy runs per template (default 5)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"JSON file to write (default {RESULTS.relative_to(ROOT)})")
@@ -238,6 +239,26 @@ def suite_rows(runs: dict[str, suite_time.SuiteRun]) -> list[Row]:
     return [Row(SUITE_LABELS[name], f"{run.seconds:.1f} s") for name, run in runs.items()]
 
 
+def suite_tables(runs: dict[str, suite_time.SuiteRun]) -> str:
+    """Issue 18's suite phases and its time per matrix combination (the whole suite only)."""
+    full = runs.get("full")
+    if full is None or not full.breakdown:
+        return ""
+    split: Json = full.breakdown
+    total = split["test_seconds"]
+    phases = [[name, f"{seconds:.0f}", f"{seconds / total:.0%}"] for name, seconds in sorted(split["phases_s"].items(), key=lambda item: -item[1])]
+    matrix = [
+        [name, str(entry["combinations"]), f"{entry['median_s']:.1f}", f"{entry['max_s']:.1f}", f"{entry['sum_s']:.0f}", f"{entry['sum_s'] / total:.0%}"]
+        for name, entry in split["matrix"].items()
+    ]
+    return (
+        f"where make test's time goes (test seconds over both workers: {total:.0f} s in {full.seconds:.0f} s of wall time):\n"
+        + aligned_table(["phase", "seconds", "share"], phases)
+        + "\n\nthe answer matrix, per combination (render, install, the repo's own tests, its validators):\n"
+        + aligned_table(["matrix", "combinations", "median s", "max s", "sum s", "share"], matrix)
+    )
+
+
 def suite_notes(runs: dict[str, suite_time.SuiteRun]) -> list[str]:
     failed = " It failed, so its time covers only what ran up to the failures."
     return [f"{SUITE_LABELS[name]}: {run.outcome}; node_modules cache {run.cache}.{'' if run.passed else failed}" for name, run in runs.items()]
@@ -246,15 +267,42 @@ def suite_notes(runs: dict[str, suite_time.SuiteRun]) -> list[str]:
 # ── output ───────────────────────────────────────────────────────────────────────────
 
 
-def table(rows: list[Row]) -> str:
-    header = ["benchmark", "ours", "baseline", "ratio", "target", "met?"]
-    lines = [header, *(row.cells() for row in rows)]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+def aligned_table(header: list[str], lines: list[list[str]]) -> str:
+    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(len(header))]
 
     def aligned(cells: list[str]) -> str:
         return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
-    return "\n".join([aligned(header), aligned(["-" * width for width in widths]), *map(aligned, lines[1:])])
+    return "\n".join([aligned(header), aligned(["-" * width for width in widths]), *map(aligned, lines)])
+
+
+def table(rows: list[Row]) -> str:
+    return aligned_table(["benchmark", "ours", "baseline", "ratio", "target", "met?"], [row.cells() for row in rows])
+
+
+def micros(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def growth_tables(growth: Json) -> str:
+    """Issue 18's "cost as the work grows": µs per request by body size and by records held."""
+    by_body = [
+        [f"{row['bytes']:,}", micros(row["bare"]), micros(row["bare_hash"]), micros(row["generated"]), f"+{row['generated'] - row['bare_hash']:.1f}"]
+        for row in growth["bodySizes"]
+    ]
+    by_memory = [[f"{row['records']:,}", micros(row["generated"])] for row in growth["memoryRecords"]]
+    by_dynalite = [
+        [f"{row['records']:,}", micros(row["generated"]), micros(row["floor"]), f"{row['generated'] / row['floor']:.2f}×"] for row in growth["dynaliteRecords"]
+    ]
+    return "\n\n".join(
+        [
+            "per request as the body grows (µs, memory store):\n"
+            + aligned_table(["body bytes", "bare", "bare + fingerprint", "generated", "generated − floor"], by_body),
+            "per request as the memory store fills (µs):\n" + aligned_table(["records held", "generated"], by_memory),
+            "per request as the DynamoDB table fills (µs, dynalite):\n"
+            + aligned_table(["items held", "generated", "floor (same put + update)", "ratio"], by_dynalite),
+        ]
+    )
 
 
 def targets(rows: list[Row]) -> str:
@@ -315,6 +363,8 @@ def main(argv: list[str] | None = None) -> None:
         handler = node_json("handler_vs_bare.mjs", project, options.requests_per_round, options.handler_rounds)
         print("cold start vs Powertools …", file=sys.stderr, flush=True)
         cold = node_json("cold_start.mjs", project, POWERTOOLS, options.cold_samples)
+        print("cost as the work grows …", file=sys.stderr, flush=True)
+        growth = node_json("handler_growth.mjs", project, options.growth_rounds)
     print("render time …", file=sys.stderr, flush=True)
     times = render_time.measure(options.render_rounds)
     runs: dict[str, suite_time.SuiteRun] = {}
@@ -330,6 +380,11 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(targets(rows))
     print()
+    print(growth_tables(growth))
+    print()
+    if suite_breakdown := suite_tables(runs):
+        print(suite_breakdown)
+        print()
     for note in said:
         print(f"- {note}")
     print(f"- machine: {facts['cpu_count']} CPUs, load average {facts['load_average_at_start']} at start, {facts['load_average_at_end']} at end.")
@@ -342,6 +397,7 @@ def main(argv: list[str] | None = None) -> None:
             "notes": said,
             "handler_vs_bare": {**handler, "overhead_breakdown_us": breakdown},
             "cold_start": cold,
+            "growth": growth,
             "render": {"rounds": times.rounds, "files_rendered": times.files_rendered, "seconds": times.seconds},
             "suite": {name: run.as_dict() for name, run in runs.items()},
         },

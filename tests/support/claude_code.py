@@ -22,6 +22,7 @@ import yaml
 from tests.support.node import NODE_DIR
 from tests.support.matrix import CLAUDE_CODE_SETS
 from tests.support.render import render
+from tests.support.timings import timed
 
 #: The named answer sets of tests/support/matrix.py, each rendered once per session.
 ALL_ANSWER_SETS = CLAUDE_CODE_SETS
@@ -119,15 +120,16 @@ def run_hook(
     """Pipe one hook input into the hook the way Claude Code does: the settings' command
     through a shell, CLAUDE_PROJECT_DIR set, the JSON on stdin (PreToolUse by default)."""
     stdin = payload if isinstance(payload, str) else json.dumps(payload)
-    return subprocess.run(
-        ["sh", "-c", hook_command(project, event)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=project,
-        env={**os.environ, "PATH": path, "CLAUDE_PROJECT_DIR": str(project)},
-        timeout=timeout,
-    )
+    with timed(f"Claude Code {event} hook"):
+        return subprocess.run(
+            ["sh", "-c", hook_command(project, event)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=project,
+            env={**os.environ, "PATH": path, "CLAUDE_PROJECT_DIR": str(project)},
+            timeout=timeout,
+        )
 
 
 def asks_a_person(result: subprocess.CompletedProcess[str]) -> bool:

@@ -20,6 +20,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from tests.support.timings import timed
+
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_ROOT = Path(os.environ.get("COPIER_SERVERLESS_CACHE", ROOT / ".cache"))
 
@@ -104,25 +106,30 @@ def install_node_modules(project: Path) -> None:
             if (project / "package-lock.json").exists():
                 shutil.copy(project / "package-lock.json", staging / "package-lock.json")
             # npm's default log level, so the warnings an owner would see are kept (install_log).
-            installed = run(["npm", "install", "--no-audit", "--no-fund"], staging)
+            installed = run(["npm", "install", "--no-audit", "--no-fund"], staging, phase="npm install")
             (staging / INSTALL_LOG).write_text(installed.stdout + installed.stderr)
             staging.rename(cached)
     target = project / "node_modules"
-    if target.exists():
-        shutil.rmtree(target)
-    subprocess.run(["cp", "-al", str(cached / "node_modules"), str(target)], check=True)
+    with timed("node_modules copy"):
+        if target.exists():
+            shutil.rmtree(target)
+        subprocess.run(["cp", "-al", str(cached / "node_modules"), str(target)], check=True)
 
 
-def run(command: list[str], cwd: Path, timeout: int = 600, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a command in ``cwd``; on failure, raise with its full output for the test report."""
-    result = subprocess.run(
-        command,
-        cwd=cwd,
-        env={**NODE_ENV, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+def run(
+    command: list[str], cwd: Path, timeout: int = 600, check: bool = True, env: dict[str, str] | None = None, phase: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a command in ``cwd``; on failure, raise with its full output for the test report.
+    ``phase`` names it in the suite's timings (tests/support/timings.py)."""
+    with timed(phase or f"generated repo: {Path(command[0]).name}"):
+        result = subprocess.run(
+            command,
+            cwd=cwd,
+            env={**NODE_ENV, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     if check and result.returncode != 0:
         raise AssertionError(
             f"{' '.join(command)} exited {result.returncode} in {cwd}\n"

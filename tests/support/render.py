@@ -7,6 +7,8 @@ from typing import Any
 
 import copier
 
+from tests.support.timings import timed
+
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
 
 #: Answers that differ from the defaults only where a test needs them.
@@ -15,15 +17,16 @@ DEFAULT_ANSWERS: dict[str, Any] = {}
 
 def render(destination: Path, template: Path = TEMPLATE_ROOT, vcs_ref: str | None = None, **answers: Any) -> Path:
     """Render the template into ``destination`` with ``--defaults --trust`` plus ``answers``."""
-    copier.run_copy(
-        str(template),
-        str(destination),
-        data=answers,
-        defaults=True,
-        unsafe=True,
-        quiet=True,
-        vcs_ref=vcs_ref,
-    )
+    with timed("render"):
+        copier.run_copy(
+            str(template),
+            str(destination),
+            data=answers,
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+            vcs_ref=vcs_ref,
+        )
     return destination
 
 
