@@ -75,9 +75,19 @@ function structureProblem(text) {
   return null;
 }
 
-/** Index of the quote that closes the string opening at `start`. */
+/**
+ * Index of the quote that closes the string opening at `start`. indexOf, not a loop over
+ * every character: a 64 KiB string member is one native search instead of 64 Ki steps.
+ */
 function endOfString(text, start) {
-  let index = start + 1;
-  while (text[index] !== '"') index += text[index] === '\\' ? 2 : 1;
-  return index;
+  let quote = text.indexOf('"', start + 1);
+  while (isEscaped(text, quote)) quote = text.indexOf('"', quote + 1);
+  return quote;
+}
+
+/** A quote after an odd number of backslashes is part of the string. */
+function isEscaped(text, index) {
+  let backslashes = 0;
+  while (text[index - 1 - backslashes] === '\\') backslashes += 1;
+  return backslashes % 2 === 1;
 }
