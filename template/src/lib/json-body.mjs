@@ -6,9 +6,9 @@ import { errorResponse } from './http.mjs';
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Deeper bodies are refused: the idempotency fingerprint, JSON.stringify and most
- * validators recurse once per level, and a few thousand levels (a 20 KB body) exhaust
- * the stack. Real payloads nest a handful of levels.
+ * Deeper bodies are refused: JSON.stringify and most validators recurse once per level,
+ * and a few thousand levels (a 20 KB body) exhaust the stack. Real payloads nest a
+ * handful of levels.
  */
 export const MAX_JSON_DEPTH = 64;
 
