@@ -18,10 +18,10 @@
 // Prints one JSON object (milliseconds; median, min, max and every sample).
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startDynalite } from './dynalite.mjs';
 
 const project = resolve(process.argv[2] ?? 'demo-project');
 const powertools = resolve(process.argv[3] ?? 'bench/powertools');
@@ -29,41 +29,9 @@ const samples = Number(process.argv[4] ?? 15);
 const child = new URL('./cold_child.mjs', import.meta.url);
 
 const TABLES = { ours: 'orders-idempotency', powertools: 'powertools-idempotency', floor: 'floor-idempotency' };
-const requireFromProject = createRequire(join(project, 'package.json'));
-const { default: dynalite } = await import(pathToFileURL(requireFromProject.resolve('dynalite')).href);
-const dynamodb = await import(pathToFileURL(requireFromProject.resolve('@aws-sdk/client-dynamodb')).href);
-
-async function startDynalite() {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return server;
-}
-
-const server = await startDynalite();
-const awsEnv = {
-  AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${server.address().port}`,
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_LAMBDA_FUNCTION_NAME: 'orders-api',
-};
-const client = new dynamodb.DynamoDBClient({ endpoint: awsEnv.AWS_ENDPOINT_URL_DYNAMODB, region: awsEnv.AWS_REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
-
-async function createTable(name, keyAttribute) {
-  await client.send(
-    new dynamodb.CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: keyAttribute, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: keyAttribute, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-}
-
-async function countItems(name) {
-  const { Count } = await client.send(new dynamodb.ScanCommand({ TableName: name, Select: 'COUNT' }));
-  return Count;
-}
+const dynamo = await startDynalite(project);
+const { createTable, countItems } = dynamo;
+const awsEnv = { ...dynamo.awsEnv, AWS_LAMBDA_FUNCTION_NAME: 'orders-api' };
 
 await createTable(TABLES.ours, 'pk'); // IdempotencyTable in the generated template.yaml
 await createTable(TABLES.powertools, 'id'); // DynamoDBPersistenceLayer's default key attribute
@@ -161,8 +129,7 @@ try {
     }),
   );
 } finally {
-  client.destroy();
-  await new Promise((done) => server.close(done));
+  await dynamo.stop();
   rmSync(scratch, { recursive: true, force: true });
   rmSync(sdkOnly, { force: true });
   rmSync(floorHandler, { force: true });

@@ -14,9 +14,9 @@
 //
 // Prints one JSON object: µs per request (median over rounds) for every row.
 import { copyFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startDynalite } from './dynalite.mjs';
 import { alternatingRounds, bareHandler, freshEvent, loadProject, median } from './handler_parts.mjs';
 
 const project = resolve(process.argv[2] ?? 'demo-project');
@@ -81,21 +81,11 @@ async function memoryRecords() {
 }
 
 async function dynaliteRecords() {
-  const requireFromProject = createRequire(join(project, 'package.json'));
-  const { default: dynalite } = await import(pathToFileURL(requireFromProject.resolve('dynalite')).href);
-  const sdk = await import(pathToFileURL(requireFromProject.resolve('@aws-sdk/client-dynamodb')).href);
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${server.address().port}`,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-  });
+  const dynamo = await startDynalite(project);
+  Object.assign(process.env, dynamo.awsEnv);
   const floorFile = join(project, '.bench-growth-floor.mjs');
   copyFileSync(new URL('./floor_dynamodb_handler.mjs', import.meta.url), floorFile);
   try {
-    const client = new sdk.DynamoDBClient({});
     const { createDynamoDbStore } = await load('src/lib/stores/dynamodb.mjs');
     const rows = [];
     for (const records of [0, 1_000, 10_000]) {
@@ -103,8 +93,8 @@ async function dynaliteRecords() {
       const ours = `growth-ours-${records}`;
       const floorTable = `growth-floor-${records}`;
       for (const name of [ours, floorTable]) {
-        await client.send(new sdk.CreateTableCommand({ TableName: name, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
-        await filled(createDynamoDbStore({ tableName: name, client }), records, 50);
+        await dynamo.createTable(name);
+        await filled(createDynamoDbStore({ tableName: name, client: dynamo.client }), records, 50);
       }
       process.env.IDEMPOTENCY_TABLE = floorTable;
       const { handler: floor } = await import(`${pathToFileURL(floorFile).href}?table=${floorTable}`);
@@ -115,7 +105,7 @@ async function dynaliteRecords() {
     return rows;
   } finally {
     rmSync(floorFile, { force: true });
-    await new Promise((done) => server.close(done));
+    await dynamo.stop();
   }
 }
 
