@@ -11,7 +11,7 @@ export function createSecretLoader({ secretId, parameterName, cacheSeconds, time
   return async function loadSecrets({ budget = openBudget(timeoutMs) } = {}) {
     if (cached && clock() - cached.loadedAt < cacheSeconds * 1000) return cached.secrets;
     // A failed read is not cached: the next request tries the store again.
-    const value = await budget.call('secret read', (signal) => fetchSecretString({ secretId, parameterName, signal, timeoutMs }));
+    const value = await budget.call('secret read', ({ signal }) => fetchSecretString({ secretId, parameterName, signal, timeoutMs }));
     const secrets = parseSecrets(value);
     cached = { secrets, loadedAt: clock() };
     return secrets;

@@ -102,7 +102,7 @@ function idempotencyKeyOf(route, request) {
 
 async function runIdempotently({ route, request, input, body, key, store, config, log, outcome, now, budget }) {
   // Scoped to the caller: another caller's equal key is another request, never this one's replay.
-  const recordKey = `${(await sha256Hex(request.caller ?? PUBLIC_CALLER)).slice(0, 32)} ${route.method} ${route.path} ${key}`;
+  const recordKey = `${await callerDigest(request.caller ?? PUBLIC_CALLER)} ${route.method} ${route.path} ${key}`;
   // What the side effect passes on (SQS MessageDeduplicationId, a provider's Idempotency-Key):
   // the same for every retry of this request by this caller, and nobody else's.
   const idempotencyKey = await sha256Hex(recordKey);
@@ -122,12 +122,7 @@ async function runIdempotently({ route, request, input, body, key, store, config
       // 5xx answers are not stored: the caller is meant to retry and get a real answer.
       return response.status >= 500 ? { ...response, retryable: true } : response;
     },
-    tooLarge: (response, limit) =>
-      jsonResponse(response.status, {
-        status: response.status,
-        bodyStored: false,
-        detail: `The first response to this Idempotency-Key was larger than the idempotency store keeps (${limit} bytes), so only its status was recorded. The request was not run again.`,
-      }),
+    tooLarge: statusOnly,
   });
   outcome.idempotency = result.kind;
   switch (result.kind) {
@@ -146,4 +141,30 @@ async function runIdempotently({ route, request, input, body, key, store, config
       return response;
     }
   }
+}
+
+/** What a repeat sees when the first response was too large to store. */
+function statusOnly(response, limit) {
+  return jsonResponse(response.status, {
+    status: response.status,
+    bodyStored: false,
+    detail: `The first response to this Idempotency-Key was larger than the idempotency store keeps (${limit} bytes), so only its status was recorded. The request was not run again.`,
+  });
+}
+
+// A function has few callers (IAM roles, API keys, one public key space) and each sends
+// many requests: their digests are kept rather than hashed again on every request.
+const callerDigests = new Map();
+const MAX_CALLER_DIGESTS = 1000;
+
+/** The first 32 hex characters of SHA-256 of the caller, as the record key's prefix. */
+async function callerDigest(caller) {
+  let digest = callerDigests.get(caller);
+  if (digest === undefined) {
+    digest = (await sha256Hex(caller)).slice(0, 32);
+    // Bounded: a flood of distinct callers (forged API keys are refused before this) cannot grow it.
+    if (callerDigests.size >= MAX_CALLER_DIGESTS) callerDigests.clear();
+    callerDigests.set(caller, digest);
+  }
+  return digest;
 }

@@ -9,7 +9,8 @@ export function fromHttpEvent(event) {
   const http = event?.requestContext?.http ?? {};
   const headers = {};
   if (event?.headers && typeof event.headers === 'object') {
-    for (const [name, value] of Object.entries(event.headers)) {
+    for (const name of Object.keys(event.headers)) {
+      const value = event.headers[name];
       if (typeof value === 'string') headers[name.toLowerCase()] = value;
     }
   }

@@ -15,7 +15,7 @@ export class DeadlineExceededError extends Error {
 export function createBudget({ deadlineAt, callTimeoutMs, clock = Date.now }) {
   return {
     timeLeftMs: () => deadlineAt - clock(),
-    /** Runs `operation(signal)` with a deadline; the signal aborts what supports it (AWS SDK calls). */
+    /** Runs `operation({ signal })` with a deadline; the signal aborts what supports it (AWS SDK calls). */
     call(what, operation) {
       const ms = Math.min(callTimeoutMs, deadlineAt - clock());
       return withDeadline(what, ms, operation);
@@ -28,19 +28,43 @@ export function openBudget(callTimeoutMs = 5000) {
   return createBudget({ deadlineAt: Number.MAX_SAFE_INTEGER, callTimeoutMs });
 }
 
+/**
+ * Settles as `operation({ signal })` does, or rejects with DeadlineExceededError after `ms`
+ * and aborts the signal. This runs on every store call of every request, so it makes one
+ * timer and one promise, and an AbortController only for an operation that reads `signal`
+ * (an in-process store never does).
+ */
 export async function withDeadline(what, ms, operation) {
   if (!(ms > 0)) throw new DeadlineExceededError(`${what}: no time left in the budget`);
-  const controller = new AbortController();
-  let timer;
-  const expired = new Promise((resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new DeadlineExceededError(`${what} did not answer within ${Math.round(ms)} ms`));
-      controller.abort();
-    }, ms);
-  });
+  const options = new CallOptions();
+  let expire;
+  const timer = setTimeout(() => {
+    options.abort();
+    expire(new DeadlineExceededError(`${what} did not answer within ${Math.round(ms)} ms`));
+  }, ms);
   try {
-    return await Promise.race([operation(controller.signal), expired]);
+    return await new Promise((resolve, reject) => {
+      expire = reject;
+      Promise.resolve(operation(options)).then(resolve, reject);
+    });
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** What withDeadline hands the operation: `signal` is made when first read. */
+class CallOptions {
+  #controller;
+  #aborted = false;
+
+  get signal() {
+    this.#controller ??= new AbortController();
+    if (this.#aborted) this.#controller.abort();
+    return this.#controller.signal;
+  }
+
+  abort() {
+    this.#aborted = true;
+    this.#controller?.abort();
   }
 }

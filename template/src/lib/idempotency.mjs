@@ -32,46 +32,51 @@ export function isValidKey(key) {
 export function canonicalJson(value) {
   let json = '';
   const open = new Set();
-  const pending = [value];
+  // Holds JSON text to write as it is, containers still to write, and their closing brackets.
+  const pending = [textOrContainer(value)];
   while (pending.length > 0) {
     const next = pending.pop();
-    if (next instanceof Punctuation) {
-      json += next.text;
-      open.delete(next.closes);
-    } else if (next !== null && typeof next === 'object') {
+    if (typeof next === 'string') {
+      json += next;
+    } else if (next instanceof Closing) {
+      json += next.bracket;
+      open.delete(next.container);
+    } else {
       if (open.has(next)) throw new TypeError('canonicalJson: the value is cyclic, so it has no JSON form');
       open.add(next);
       // Pushed in reverse: the stack hands the first member out first.
       if (Array.isArray(next)) {
-        pending.push(new Punctuation(']', next));
+        pending.push(new Closing(']', next));
         for (let index = next.length - 1; index >= 0; index -= 1) {
-          pending.push(next[index]);
-          if (index > 0) pending.push(COMMA);
+          pending.push(textOrContainer(next[index]));
+          if (index > 0) pending.push(',');
         }
         json += '[';
       } else {
         const keys = Object.keys(next).sort();
-        pending.push(new Punctuation('}', next));
+        pending.push(new Closing('}', next));
         for (let index = keys.length - 1; index >= 0; index -= 1) {
-          pending.push(next[keys[index]], new Punctuation(`${index > 0 ? ',' : ''}${JSON.stringify(keys[index])}:`));
+          pending.push(textOrContainer(next[keys[index]]), `${index > 0 ? ',' : ''}${JSON.stringify(keys[index])}:`);
         }
         json += '{';
       }
-    } else {
-      json += JSON.stringify(next) ?? 'null';
     }
   }
   return json;
 }
 
-/** Text canonicalJson writes between values; `closes` is the array or object it ends. */
-class Punctuation {
-  constructor(text, closes = null) {
-    this.text = text;
-    this.closes = closes;
+/** A primitive as its JSON text; an array or object as it is, to be walked. */
+function textOrContainer(value) {
+  return value !== null && typeof value === 'object' ? value : (JSON.stringify(value) ?? 'null');
+}
+
+/** The bracket that ends `container`, which is then no longer open. */
+class Closing {
+  constructor(bracket, container) {
+    this.bracket = bracket;
+    this.container = container;
   }
 }
-const COMMA = new Punctuation(',');
 
 export function fingerprintOf(method, path, body) {
   return sha256Hex(`${method}\n${path}\n${canonicalJson(body)}`);
@@ -115,7 +120,7 @@ export async function runOnce({
   let claim;
   try {
     const request = { key, fingerprint, token, now: claimedAt, leaseUntil: claimedAt + leaseSeconds, expiresAt: claimedAt + ttlSeconds };
-    claim = await budget.call('idempotency claim', (signal) => store.claim(request, { signal }));
+    claim = await budget.call('idempotency claim', (options) => store.claim(request, options));
   } catch (error) {
     log.error('idempotency store unavailable', { operation: 'claim', error: describeError(error) });
     return { kind: 'unavailable' };
@@ -157,7 +162,7 @@ const RETRY_PAUSES_MS = [20, 80, 200];
 async function completeWithinBudget({ store, key, token, result, expiresAt, log, budget }) {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await budget.call('idempotency complete', (signal) => store.complete({ key, token, result, expiresAt }, { signal }));
+      await budget.call('idempotency complete', (options) => store.complete({ key, token, result, expiresAt }, options));
       return;
     } catch (error) {
       const pause = RETRY_PAUSES_MS[attempt];
@@ -174,7 +179,7 @@ async function completeWithinBudget({ store, key, token, result, expiresAt, log,
 
 async function releaseQuietly(store, key, token, log, budget) {
   try {
-    await budget.call('idempotency release', (signal) => store.release({ key, token }, { signal }));
+    await budget.call('idempotency release', (options) => store.release({ key, token }, options));
   } catch (error) {
     log.error('idempotency record not released; it frees itself when the lease ends', {
       operation: 'release',

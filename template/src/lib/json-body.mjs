@@ -34,6 +34,7 @@ export function readJsonBody(request, { maxBodyBytes }) {
 }
 
 export function isJsonContentType(value) {
+  if (value === 'application/json') return true; // what nearly every client sends
   if (typeof value !== 'string') return false;
   const mediaType = value.split(';')[0].trim().toLowerCase();
   return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
@@ -56,7 +57,9 @@ function structureProblem(text) {
       const end = endOfString(text, index);
       const names = open.at(-1);
       if (expectingName && names) {
-        const name = JSON.parse(text.slice(index, end + 1));
+        // Only a name with an escape needs decoding ("\u0061" and "a" are the same name).
+        const raw = text.slice(index + 1, end);
+        const name = raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw;
         if (names.has(name)) return 'The body names a member twice in one object; send each member once.';
         names.add(name);
       }

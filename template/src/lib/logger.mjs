@@ -22,21 +22,22 @@ export function createLogger({ base = {}, redactFields = [], write = defaultWrit
   };
   const threshold = LEVELS[level] ?? LEVELS.info;
 
+  // `context` is redacted once, when the child is made, not again in every line it writes.
   function loggerWith(context) {
     function emit(entryLevel, message, fields = {}) {
       if (LEVELS[entryLevel] < threshold) return;
-      const entry = { timestamp: new Date().toISOString(), level: entryLevel, message, ...context, ...fields };
-      write(JSON.stringify(redactWith(entry, isSensitive, 0)));
+      const entry = { timestamp: timestampNow(), level: entryLevel, message, ...context, ...redactWith(fields, isSensitive, 0) };
+      write(JSON.stringify(entry));
     }
     return {
       debug: (message, fields) => emit('debug', message, fields),
       info: (message, fields) => emit('info', message, fields),
       warn: (message, fields) => emit('warn', message, fields),
       error: (message, fields) => emit('error', message, fields),
-      child: (fields) => loggerWith({ ...context, ...fields }),
+      child: (fields) => loggerWith({ ...context, ...redactWith(fields, isSensitive, 0) }),
     };
   }
-  return loggerWith(base);
+  return loggerWith(redactWith(base, isSensitive, 0));
 }
 
 /**
@@ -80,6 +81,19 @@ function redactWith(value, isSensitive, depth) {
     copy[key] = isSensitive(key) ? '[REDACTED]' : redactWith(value[key], isSensitive, depth + 1);
   }
   return copy;
+}
+
+// Lines written in the same millisecond share one ISO string: formatting a Date costs
+// more than the rest of a short line, and a busy function writes several per millisecond.
+let lastMillisecond = -1;
+let lastTimestamp = '';
+function timestampNow() {
+  const now = Date.now();
+  if (now !== lastMillisecond) {
+    lastMillisecond = now;
+    lastTimestamp = new Date(now).toISOString();
+  }
+  return lastTimestamp;
 }
 
 function defaultWrite(line) {
