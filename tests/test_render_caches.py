@@ -1,15 +1,17 @@
 """The caches that make a copy faster give what the uncached computation gives.
 
-Two memos sit on the render path (bench/README.md, "Where the time goes"): the Claude
-Code policy in hooks/claude_policy.py and the derived values per set of answers in
-hooks/context.py. Each must be invisible: the same values as without it, and nothing a
-caller changes in what it got may reach the next caller.
+Three memos sit on the render path (bench/README.md, "Where the time goes"): the Claude
+Code policy in hooks/claude_policy.py, the derived values per set of answers in
+hooks/context.py, and the compiled Jinja sources in hooks/compile_memo.py. Each must be
+invisible: the same values and files as without it, and nothing a caller changes in what
+it got may reach the next caller.
 """
 
 from __future__ import annotations
 
 import copy
 import importlib.util
+import shutil
 import sys
 from dataclasses import asdict
 from functools import cache
@@ -17,11 +19,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import copier
 import jinja2
 import pytest
+from copier._jinja_ext import YieldExtension, get_yield_context
+from jinja2.sandbox import SandboxedEnvironment
 
-from hooks import claude_policy
+from hooks import claude_policy, compile_memo
+from tests.support.git_history import template_files
 from tests.support.render import TEMPLATE_ROOT
+from tests.support.tree_hashes import tree_hash
 
 MCP_DENY_SETS: tuple[tuple[str, ...], ...] = ((), ("mcp__aws-serverless__sam_deploy", "mcp__aws-serverless__sam_delete"))
 PLATFORMS = ("lambda", "workers")
@@ -107,3 +114,77 @@ def test_the_derived_values_are_computed_once_per_set_of_answers() -> None:
     values = {name: value for name, value in context.derive(answers).items() if not callable(value)}
     assert {name: top_level[name] for name in values} == {name: nested[name] for name in values} == values
     assert nested["stack_name"] == "hooks-in-dev"
+
+
+# ---------------------------------------------------------- the compile memo --
+def environments(*extensions: type[jinja2.ext.Extension]) -> tuple[SandboxedEnvironment, SandboxedEnvironment]:
+    """Copier's kind of environment (copier.yml `_envops`), without and with the memo."""
+    options: dict[str, Any] = {"undefined": jinja2.StrictUndefined, "keep_trailing_newline": True}
+    return (
+        SandboxedEnvironment(extensions=list(extensions), **options),
+        SandboxedEnvironment(extensions=[*extensions, compile_memo.CompileMemo], **options),
+    )
+
+
+def path_parts() -> list[str]:
+    """Every part of every path under template/, as Copier renders them."""
+    return sorted({part for path in (TEMPLATE_ROOT / "template").rglob("*") for part in path.relative_to(TEMPLATE_ROOT / "template").parts})
+
+
+@pytest.mark.parametrize("answers", [{"is_lambda": True, "is_workers": False, "use_case": "json_api", "event_source": "http_api", "is_http": True, "consumes_queue": False, "is_event_consumer": False}, {"is_lambda": False, "is_workers": True, "use_case": "webhook", "event_source": "fetch", "is_http": True, "consumes_queue": False, "is_event_consumer": False}])
+def test_the_compile_memo_renders_every_path_name_as_jinja_does(answers: dict[str, Any]) -> None:
+    plain, memo = environments()
+    names = [*path_parts(), "{{_copier_conf.answers_file}}", ".copier-answers.yml"]
+    context = {**answers, "_copier_conf": {"answers_file": ".copier-answers.yml"}}
+    for _ in range(2):  # the second round is answered from the memo
+        assert [memo.from_string(name).render(context) for name in names] == [plain.from_string(name).render(context) for name in names]
+    assert memo.compile("{{ is_lambda }}") is memo.compile("{{ is_lambda }}")
+    assert memo.compile("{{ is_lambda }}", raw=True) == plain.compile("{{ is_lambda }}", raw=True)
+
+
+def test_the_compile_memo_keeps_no_failed_compile_and_leaves_named_templates_to_jinja() -> None:
+    _, memo = environments()
+    for _ in range(2):
+        with pytest.raises(jinja2.TemplateSyntaxError):
+            memo.from_string("{% if is_lambda %}never closed")
+    assert memo.extensions[f"{compile_memo.__name__}.CompileMemo"].compiled == {}
+    memo.compile("{{ x }}", name="a.jinja")
+    assert memo.extensions[f"{compile_memo.__name__}.CompileMemo"].compiled == {}
+
+
+def test_copiers_yield_tag_is_reset_before_every_path_name_with_the_memo() -> None:
+    """Copier reads the yield context after rendering each path part (copier/_main.py `_render_parts`)
+    and relies on the yield extension's `preprocess` to reset it before the next one."""
+    plain, memo = environments(YieldExtension)
+    looped = "{% yield name from names %}{{ name }}{% endyield %}"
+    for environment in (plain, memo):
+        seen = []
+        for source in (looped, looped, "src", looped, "src"):
+            seen.append((environment.from_string(source).render(names=["a", "b"]), get_yield_context(environment).yield_name))
+        assert seen == [("", "name"), ("", "name"), ("src", None), ("", "name"), ("src", None)]
+
+
+@pytest.fixture
+def template_copy(tmp_path: Path) -> Path:
+    """The template without its git folder, so Copier reads it in place."""
+    root = tmp_path / "template"
+    for relative in template_files():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(TEMPLATE_ROOT / relative, root / relative)
+    return root
+
+
+def test_copier_renders_the_same_files_with_and_without_the_compile_memo(template_copy: Path, tmp_path: Path) -> None:
+    answer_sets: dict[str, dict[str, Any]] = {"defaults": {}, "workers-webhook": {"platform": "workers", "use_case": "webhook", "with_mcp": True}}
+    config = template_copy / "copier.yml"
+    memo_line = "  - hooks/compile_memo.py:CompileMemo\n"
+    assert memo_line in config.read_text()
+
+    def trees(label: str) -> dict[str, tuple[str, int]]:
+        for name, answers in answer_sets.items():
+            copier.run_copy(str(template_copy), str(tmp_path / label / name), data=answers, defaults=True, unsafe=True, quiet=True)
+        return {name: tree_hash(tmp_path / label / name) for name in answer_sets}
+
+    with_memo = trees("with")
+    config.write_text(config.read_text().replace(memo_line, ""))
+    assert with_memo == trees("without")
