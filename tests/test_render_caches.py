@@ -22,10 +22,11 @@ from typing import Any
 import copier
 import jinja2
 import pytest
+import yaml
 from copier._jinja_ext import YieldExtension, get_yield_context
 from jinja2.sandbox import SandboxedEnvironment
 
-from hooks import claude_policy, compile_memo
+from hooks import claude_policy, compile_memo, given_answers
 from tests.support.git_history import template_files
 from tests.support.render import TEMPLATE_ROOT
 from tests.support.tree_hashes import tree_hash
@@ -114,6 +115,14 @@ def test_the_derived_values_are_computed_once_per_set_of_answers() -> None:
     values = {name: value for name, value in context.derive(answers).items() if not callable(value)}
     assert {name: top_level[name] for name in values} == {name: nested[name] for name in values} == values
     assert nested["stack_name"] == "hooks-in-dev"
+
+
+def test_the_question_names_are_read_alike_with_and_without_libyaml() -> None:
+    """The memo key's question list comes from given_answers.questions, which uses libyaml when it can."""
+    text = (TEMPLATE_ROOT / "copier.yml").read_text()
+    pure_python = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - a safe loader
+    assert given_answers.questions() == {name: spec for name, spec in pure_python.items() if not name.startswith("_") and isinstance(spec, dict)}
+    assert context_module()._QUESTIONS == tuple(given_answers.questions())
 
 
 # ---------------------------------------------------------- the compile memo --
