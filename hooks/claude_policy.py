@@ -7,10 +7,17 @@ files that make up the deploy gate (``GATE_FILES``) are denied to Claude's edit
 tools in settings, refused by the guard for Bash writes, and write-protected in the
 sandbox. The credential locations (``CREDENTIAL_DIRS``) feed the Read deny rules,
 the sandbox's read denials and the guard's refusal to copy or print them.
+
+The policy reads no answer but the platform (and the MCP servers' deny rules), yet the
+context hook derives it for every partial answer set of the questionnaire. The parts
+that cost something are cached on those hashable inputs (``functools.lru_cache``) and
+hold tuples only; the public functions build fresh lists and dicts from them, so a
+caller that changes what it got cannot change what the next render gets.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -244,13 +251,20 @@ def mutation_rule(mutation: CloudMutation, prefix: str = "") -> str:
 
 
 def mutation_rules(decision: str) -> list[str]:
+    """The settings rules of every table row with this decision ("ask" or "deny"), in table order."""
+    return list(_mutation_rules(decision))
+
+
+# Cached: see the module docstring. Tuples only; the public functions copy them out.
+@functools.lru_cache(maxsize=None)
+def _mutation_rules(decision: str) -> tuple[str, ...]:
     rules: list[str] = []
     for mutation in CLOUD_MUTATIONS:
         if mutation.decision != decision:
             continue
         prefixes = ("", "npx ") if mutation.program in NODE_CLIS else ("",)
         rules.extend(mutation_rule(mutation, prefix) for prefix in prefixes)
-    return list(dict.fromkeys(rules))
+    return tuple(dict.fromkeys(rules))
 
 
 def gate_edit_rules() -> list[str]:
@@ -261,17 +275,22 @@ def gate_edit_rules() -> list[str]:
 def permission_lists(platform: str, mcp_deny: tuple[str, ...] | list[str] = ()) -> dict[str, list[str]]:
     """allow/ask/deny of settings.json; ``mcp_deny`` names the MCP tools that would write
     (hooks/mcp_servers.py), denied even though their servers start read-only."""
+    return {key: list(rules) for key, rules in _permission_lists(platform, tuple(mcp_deny))}
+
+
+@functools.lru_cache(maxsize=16)
+def _permission_lists(platform: str, mcp_deny: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     allow = ALLOW_COMMON + (ALLOW_LAMBDA if platform == "lambda" else ALLOW_WORKERS)
-    ask = [*mutation_rules("ask"), "Bash(npm run deploy*)", *ASK_SECRET_READS, *ASK_LOG_READS.get(platform, ())]
-    deny = [
+    ask = (*_mutation_rules("ask"), "Bash(npm run deploy*)", *ASK_SECRET_READS, *ASK_LOG_READS.get(platform, ()))
+    deny = (
         *(f"Read(./{glob})" for glob in LOCAL_SECRET_GLOBS),
         *(f"Read(./**/{glob})" for glob in LOCAL_SECRET_GLOBS),
         *(f"Read({directory}/**)" for directory in CREDENTIAL_DIRS),
         *gate_edit_rules(),
-        *mutation_rules("deny"),
+        *_mutation_rules("deny"),
         *mcp_deny,
-    ]
-    return {"allow": list(allow), "ask": ask, "deny": deny}
+    )
+    return (("allow", allow), ("ask", ask), ("deny", deny))
 
 
 def sandbox_settings() -> dict[str, Any]:
@@ -303,11 +322,24 @@ def sandbox_settings() -> dict[str, Any]:
 def guard_policy() -> dict[str, Any]:
     """The data `.claude/hooks/guard.mjs` reads (rendered as guard-policy.json)."""
     return {
-        "mutations": [{key: value for key, value in asdict(mutation).items() if value or key in {"program", "words"}} for mutation in CLOUD_MUTATIONS],
-        "globalValueOptions": GLOBAL_VALUE_OPTIONS,
+        "mutations": [dict(fields) for fields in _guard_mutations()],
+        "globalValueOptions": dict(GLOBAL_VALUE_OPTIONS),
         "gateFiles": list(GATE_FILES),
         "credentialDirs": list(CREDENTIAL_DIRS),
     }
+
+
+@functools.lru_cache(maxsize=1)
+def _guard_mutations() -> tuple[tuple[tuple[str, Any], ...], ...]:
+    """Each table row's fields as (name, value) pairs, the empty options left out.
+
+    `dataclasses.asdict` copies every row deeply (~0.7 ms for the table), hence the cache;
+    the values are strings and tuples, so the pairs can be shared.
+    """
+    return tuple(
+        tuple((key, value) for key, value in asdict(mutation).items() if value or key in {"program", "words"})
+        for mutation in CLOUD_MUTATIONS
+    )
 
 
 def headless_review_tools() -> str:

@@ -214,6 +214,23 @@ def rate_limit_context(platform: str, use_case: str, event_source: str, slug: st
 
 #: Answer values a cache key can hold (Copier answers are scalars).
 _SCALARS = (str, int, float, bool, type(None), datetime.date)
+#: copier.yml's question names, in order: the only context values :func:`derive` reads.
+_QUESTIONS: tuple[str, ...] = tuple(given_answers.questions())
+_UNANSWERED = object()
+
+
+def answers_key(context: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The answers in ``context``, as the memo's key: (question, answer) in copier.yml's order.
+
+    Only the questions are looked at, not the whole context: a context also holds Copier's
+    `_copier_*` values and, inside an imported macro or an included file, the derived values
+    themselves, which would make the same answers a second key. Looking up the ~25 names is
+    also ten times cheaper than sorting the ~150 entries of a context, and the hook builds
+    this key for every one of the ~1 800 contexts of a copy.
+    """
+    return tuple(
+        (name, value) for name in _QUESTIONS if (value := context.get(name, _UNANSWERED)) is not _UNANSWERED and isinstance(value, _SCALARS)
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -226,14 +243,15 @@ class DerivedContext(ContextHook):
 
     Copier builds a Jinja context for every file, path part, default and validator, so
     the values are computed once per set of answers. :func:`derive` reads answers only
-    (never Copier's `_copier_*` values), which makes the answers the cache key.
+    (never Copier's `_copier_*` values), which makes the answers the cache key
+    (:func:`answers_key`).
 
     While the questions are answered it also checks the `--data`/`--data-file` answers
     (:mod:`given_answers`) and stops with Copier's own user error when one is refused.
     """
 
     def hook(self, context: dict[str, Any]) -> None:
-        key = tuple(sorted((name, value) for name, value in context.items() if not name.startswith("_") and isinstance(value, _SCALARS)))
+        key = answers_key(context)
         if getattr(context.get("_copier_phase"), "value", None) == "prompt":
             self.refuse_bad_given_answers(context)
         context.update(_derive_once(key))

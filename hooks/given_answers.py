@@ -37,10 +37,15 @@ CATALOGUE_CHOICES = ("use_case", "event_source", "idempotency_store", "auth")
 INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
+#: libyaml's safe loader when PyYAML has it: ~1.5 ms for copier.yml instead of ~19 ms, and
+#: the context hook reads the question names on every copy (hooks/context.py `answers_key`).
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.cache
 def questions(path: Path = COPIER_YML) -> dict[str, dict[str, Any]]:
     """copier.yml's questions in order (its settings start with an underscore)."""
-    config = yaml.safe_load(path.read_text())
+    config = yaml.load(path.read_text(), Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
     return {name: spec for name, spec in config.items() if not name.startswith("_") and isinstance(spec, dict)}
 
 
