@@ -15,6 +15,8 @@
 // The honest floor of the whole cold start, `floor` (bench/floor_dynamodb_handler.mjs): a
 // bare handler with the same SDK client making the same two calls (conditional put to
 // claim, update to complete) against the same dynalite, timed import + first request.
+// `floor_require` is the same floor loading the SDK with `require`, as the generated store
+// does (src/lib/aws-sdk.mjs): the floor for the way ours loads it.
 // Prints one JSON object (milliseconds; median, min, max and every sample).
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ const powertools = resolve(process.argv[3] ?? 'bench/powertools');
 const samples = Number(process.argv[4] ?? 15);
 const child = new URL('./cold_child.mjs', import.meta.url);
 
-const TABLES = { ours: 'orders-idempotency', powertools: 'powertools-idempotency', floor: 'floor-idempotency' };
+const TABLES = { ours: 'orders-idempotency', powertools: 'powertools-idempotency', floor: 'floor-idempotency', floor_require: 'floor-require-idempotency' };
 const dynamo = await startDynalite(project);
 const { createTable, countItems } = dynamo;
 const awsEnv = { ...dynamo.awsEnv, AWS_LAMBDA_FUNCTION_NAME: 'orders-api' };
@@ -36,6 +38,7 @@ const awsEnv = { ...dynamo.awsEnv, AWS_LAMBDA_FUNCTION_NAME: 'orders-api' };
 await createTable(TABLES.ours, 'pk'); // IdempotencyTable in the generated template.yaml
 await createTable(TABLES.powertools, 'id'); // DynamoDBPersistenceLayer's default key attribute
 await createTable(TABLES.floor, 'pk');
+await createTable(TABLES.floor_require, 'pk');
 
 const scratch = mkdtempSync(join(tmpdir(), 'cold-start-'));
 writeFileSync(join(scratch, 'empty.mjs'), 'export {};\n');
@@ -52,6 +55,7 @@ const contenders = {
   empty: { module: join(scratch, 'empty.mjs'), env: {} },
   sdk: { module: sdkOnly, env: {} },
   floor: { module: floorHandler, env: { IDEMPOTENCY_TABLE: TABLES.floor } },
+  floor_require: { module: floorHandler, env: { IDEMPOTENCY_TABLE: TABLES.floor_require, FLOOR_SDK_LOADING: 'require' } },
 };
 
 const fixture = JSON.parse(readFileSync(join(project, 'events', 'post-order.json'), 'utf8'));
@@ -96,7 +100,7 @@ const summary = (values) => ({ median: median(values), min: Math.min(...values),
 
 const plan = [
   ['import', ['ours', 'powertools', 'empty', 'sdk']],
-  ['first_request', ['ours', 'powertools', 'floor']],
+  ['first_request', ['ours', 'powertools', 'floor', 'floor_require']],
 ];
 const results = { import: {}, first_request: {} };
 try {

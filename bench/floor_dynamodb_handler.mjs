@@ -6,7 +6,14 @@
 //
 // bench/cold_start.mjs copies this file into the rendered project, so that the SDK
 // resolves from the project's node_modules exactly as src/lib/stores/dynamodb.mjs does.
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+//
+// With FLOOR_SDK_LOADING=require it loads the SDK as the generated store does
+// (src/lib/aws-sdk.mjs: `require`, which skips Node's ES-to-CommonJS translation); without,
+// with `import`, as most handlers are written.
+import { createRequire } from 'node:module';
+
+const { DynamoDBClient, PutItemCommand, UpdateItemCommand } =
+  process.env.FLOOR_SDK_LOADING === 'require' ? createRequire(import.meta.url)('@aws-sdk/client-dynamodb') : await import('@aws-sdk/client-dynamodb');
 
 const client = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 3000, requestTimeout: 3000 } });
 const table = process.env.IDEMPOTENCY_TABLE;

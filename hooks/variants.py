@@ -462,7 +462,7 @@ def _events(*names: str) -> tuple[str, ...]:
 FEATURES: tuple[Feature, ...] = (
     # ---- platforms
     Feature("lambda", lambda c: c.is_lambda, (
-        "template.yaml", "samconfig.toml", "src/handler.mjs", "src/lib/stores/memory.mjs",
+        "template.yaml", "samconfig.toml", "src/handler.mjs", "src/lib/stores/memory.mjs", "src/lib/aws-sdk.mjs",
         "test/unit", "test/integration", "test/support/canaries.mjs",
         # `npm run bench:cold`: the handler's import and first event in fresh processes.
         "scripts/bench-cold.mjs", "scripts/bench-cold-child.mjs",

@@ -4,6 +4,7 @@
 //   ["<new secret>", "<old secret>"]  → both are accepted.
 // Each read has a deadline (the request's budget, at most `timeoutMs`), and the SDK clients
 // give up on a slow connection or answer themselves, so a hung secret store answers 503.
+import { loadAwsSdk } from './lib/aws-sdk.mjs';
 import { openBudget } from './lib/deadline.mjs';
 
 export function createSecretLoader({ secretId, parameterName, cacheSeconds, timeoutMs = 3000 }, { fetchSecretString = fetchFromAws, clock = Date.now } = {}) {
@@ -39,13 +40,13 @@ const clientOptions = (timeoutMs) => ({ maxAttempts: 2, requestHandler: { connec
 
 async function fetchFromAws({ secretId, parameterName, signal, timeoutMs }) {
   if (secretId) {
-    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const { GetSecretValueCommand, SecretsManagerClient } = loadAwsSdk('@aws-sdk/client-secrets-manager');
     const client = new SecretsManagerClient(clientOptions(timeoutMs));
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: signal });
     return SecretString;
   }
   if (parameterName) {
-    const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
+    const { GetParameterCommand, SSMClient } = loadAwsSdk('@aws-sdk/client-ssm');
     const client = new SSMClient(clientOptions(timeoutMs));
     const { Parameter } = await client.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }), { abortSignal: signal });
     return Parameter?.Value;

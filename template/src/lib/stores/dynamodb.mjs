@@ -4,15 +4,11 @@
 // Locally, AWS_ENDPOINT_URL_DYNAMODB points the client at an emulator.
 // Every call takes an AbortSignal (runOnce gives each one a deadline), and the client
 // itself gives up on a connection or an answer that takes too long, with few attempts.
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { loadAwsSdk } from '../aws-sdk.mjs';
 import { ClaimLostError, COMPLETED, IN_PROGRESS } from '../idempotency.mjs';
+
+const { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } =
+  loadAwsSdk('@aws-sdk/client-dynamodb');
 
 // A DynamoDB item holds at most 400 KB; the key, fingerprint, token and state need well under 4 KB of it.
 export const MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
