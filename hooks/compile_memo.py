@@ -25,8 +25,8 @@ Loaded by ``_jinja_extensions`` in ``copier.yml``; it adds no tags, filters or g
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import CodeType
-from typing import Protocol
 
 from jinja2 import Environment, nodes
 from jinja2.ext import Extension
@@ -35,26 +35,14 @@ from jinja2.ext import Extension
 MemoKey = tuple[str, bool, bool]
 
 
-class Compile(Protocol):
-    """The signature of ``Environment.compile``."""
-
-    def __call__(
-        self,
-        source: str | nodes.Template,
-        name: str | None = None,
-        filename: str | None = None,
-        raw: bool = False,
-        defer_init: bool = False,
-    ) -> str | CodeType: ...
-
-
 class CompileMemo(Extension):
     """Jinja extension: ``environment.compile`` remembers what it compiled without a name."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         self.compiled: dict[MemoKey, str | CodeType] = {}
-        self.uncached: Compile = environment.compile
+        # Environment.compile as Jinja defines it, called for everything the memo does not answer.
+        self.uncached: Callable[..., str | CodeType] = environment.compile
         # An instance attribute wins over the method: from_string calls self.compile, the
         # loader environment.compile. (An overlay would share this memo; Copier makes none.)
         environment.compile = self.compile  # type: ignore[method-assign]

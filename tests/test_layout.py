@@ -19,12 +19,10 @@ the tests' answer matrix agree.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import re
 import shutil
-import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -42,7 +40,7 @@ from hooks import variants
 from hooks.answer_filters import AnswerFilters
 from tests.support.git_history import template_files
 from tests.support.matrix import CLAUDE_CODE_SETS, LAMBDA_JSON_API_SETS, matrix, required_answers
-from tests.support.render import TEMPLATE_ROOT, render, rendered_files
+from tests.support.render import TEMPLATE_ROOT, load_by_path, render, rendered_files
 
 TEMPLATE = TEMPLATE_ROOT / "template"
 #: At most this many template files carry a condition in their name (201 before the catalogue).
@@ -90,12 +88,7 @@ def claims(output: str) -> list[str]:
 @cache
 def derive() -> Any:
     """hooks/context.py's derive, loaded by path as Copier's extension loader does."""
-    spec = importlib.util.spec_from_file_location("copier_serverless_test_layout_context", TEMPLATE_ROOT / "hooks" / "context.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.derive
+    return load_by_path(TEMPLATE_ROOT / "hooks" / "context.py", "copier_serverless_test_layout_context").derive
 
 
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined)

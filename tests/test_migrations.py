@@ -5,7 +5,6 @@ The end-to-end run (a real `copier update` from the v0.9.0 tag) is in test_updat
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 import yaml
 
 from tests.support.git_history import GIT_ENV, commit_all, git
-from tests.support.render import TEMPLATE_ROOT, render
+from tests.support.render import TEMPLATE_ROOT, load_by_path, render
 
 MIGRATION = TEMPLATE_ROOT / "hooks" / "migrations" / "v1_0_0.py"
 
@@ -30,11 +29,7 @@ use_case: json_api
 
 
 def load_migration() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("migration_v1_0_0", MIGRATION)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_by_path(MIGRATION, "migration_v1_0_0")
 
 
 @pytest.fixture

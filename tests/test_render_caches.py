@@ -10,9 +10,7 @@ it got may reach the next caller.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import shutil
-import sys
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -28,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from hooks import claude_policy, compile_memo, given_answers
 from tests.support.git_history import template_files
-from tests.support.render import TEMPLATE_ROOT
+from tests.support.render import TEMPLATE_ROOT, load_by_path
 from tests.support.tree_hashes import tree_hash
 
 MCP_DENY_SETS: tuple[tuple[str, ...], ...] = ((), ("mcp__aws-serverless__sam_deploy", "mcp__aws-serverless__sam_delete"))
@@ -91,12 +89,7 @@ def test_changing_a_returned_policy_does_not_change_the_next_one() -> None:
 @cache
 def context_module() -> ModuleType:
     """hooks/context.py, loaded by path as Copier's extension loader does."""
-    spec = importlib.util.spec_from_file_location("copier_serverless_test_render_caches_context", TEMPLATE_ROOT / "hooks" / "context.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_by_path(TEMPLATE_ROOT / "hooks" / "context.py", "copier_serverless_test_render_caches_context")
 
 
 def test_the_derived_values_are_computed_once_per_set_of_answers() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import copier
@@ -10,6 +13,20 @@ import copier
 from tests.support.timings import timed
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_by_path(path: Path, name: str) -> ModuleType:
+    """A hook module loaded from its file, as Copier loads extensions and migrations.
+
+    Loaded by path, not imported as ``hooks.x``, so the test sees the module as Copier runs
+    it (its own copy, its own module-level caches); ``name`` keeps copies apart.
+    """
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 #: Answers that differ from the defaults only where a test needs them.
 DEFAULT_ANSWERS: dict[str, Any] = {}
