@@ -4,7 +4,7 @@
 //   ["<new secret>", "<old secret>"]  → both are accepted.
 // Each read has a deadline (the request's budget, at most `timeoutMs`), and the SDK clients
 // give up on a slow connection or answer themselves, so a hung secret store answers 503.
-import { loadAwsSdk } from './lib/aws-sdk.mjs';
+import { clientOptions, loadAwsSdk } from './lib/aws-sdk.mjs';
 import { openBudget } from './lib/deadline.mjs';
 
 export function createSecretLoader({ secretId, parameterName, cacheSeconds, timeoutMs = 3000 }, { fetchSecretString = fetchFromAws, clock = Date.now } = {}) {
@@ -35,8 +35,6 @@ export function parseSecrets(value) {
   if (text === '') throw new Error('the secret is empty');
   return [text];
 }
-
-const clientOptions = (timeoutMs) => ({ maxAttempts: 2, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
 
 async function fetchFromAws({ secretId, parameterName, signal, timeoutMs }) {
   if (secretId) {

@@ -11,3 +11,8 @@ const require = createRequire(import.meta.url);
 export function loadAwsSdk(name) {
   return require(name);
 }
+
+/** Options for a client that cannot hang: `timeoutMs` to connect and `timeoutMs` for an answer, one retry. */
+export function clientOptions(timeoutMs) {
+  return { maxAttempts: 2, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } };
+}

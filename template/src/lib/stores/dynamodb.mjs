@@ -4,7 +4,7 @@
 // Locally, AWS_ENDPOINT_URL_DYNAMODB points the client at an emulator.
 // Every call takes an AbortSignal (runOnce gives each one a deadline), and the client
 // itself gives up on a connection or an answer that takes too long, with few attempts.
-import { loadAwsSdk } from '../aws-sdk.mjs';
+import { clientOptions, loadAwsSdk } from '../aws-sdk.mjs';
 import { ClaimLostError, COMPLETED, IN_PROGRESS } from '../idempotency.mjs';
 
 const { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } =
@@ -13,9 +13,9 @@ const { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetI
 // A DynamoDB item holds at most 400 KB; the key, fingerprint, token and state need well under 4 KB of it.
 export const MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
 
-/** A client that cannot hang: `timeoutMs` to connect and `timeoutMs` for an answer, one retry. */
+/** The store's client, which cannot hang (clientOptions in ../aws-sdk.mjs). */
 export function createDynamoDbClient({ timeoutMs = 3000 } = {}) {
-  return new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } });
+  return new DynamoDBClient(clientOptions(timeoutMs));
 }
 
 export function createDynamoDbStore({ tableName, client = createDynamoDbClient() }) {
