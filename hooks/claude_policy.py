@@ -241,6 +241,8 @@ ALLOW_COMMON: tuple[str, ...] = (
 )
 ALLOW_LAMBDA: tuple[str, ...] = ("Bash(node scripts/invoke.mjs *)", "Bash(cfn-lint *)", "Bash(sam validate *)")
 ALLOW_WORKERS: tuple[str, ...] = ("Bash(npm run dev)", "Bash(npx wrangler types *)")
+#: A TypeScript repo's checks: `tsc --noEmit` and the esbuild bundle, both local.
+ALLOW_TYPESCRIPT: tuple[str, ...] = ("Bash(npm run typecheck)", "Bash(npm run build)")
 
 
 def mutation_rule(mutation: CloudMutation, prefix: str = "") -> str:
@@ -272,15 +274,17 @@ def gate_edit_rules() -> list[str]:
     return [f"Edit(./{path})" for path in GATE_FILES]
 
 
-def permission_lists(platform: str, mcp_deny: tuple[str, ...] | list[str] = ()) -> dict[str, list[str]]:
+def permission_lists(platform: str, mcp_deny: tuple[str, ...] | list[str] = (), language: str = "javascript") -> dict[str, list[str]]:
     """allow/ask/deny of settings.json; ``mcp_deny`` names the MCP tools that would write
     (hooks/mcp_servers.py), denied even though their servers start read-only."""
-    return {key: list(rules) for key, rules in _permission_lists(platform, tuple(mcp_deny))}
+    return {key: list(rules) for key, rules in _permission_lists(platform, tuple(mcp_deny), language)}
 
 
 @functools.lru_cache(maxsize=16)
-def _permission_lists(platform: str, mcp_deny: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _permission_lists(platform: str, mcp_deny: tuple[str, ...], language: str = "javascript") -> tuple[tuple[str, tuple[str, ...]], ...]:
     allow = ALLOW_COMMON + (ALLOW_LAMBDA if platform == "lambda" else ALLOW_WORKERS)
+    if language == "typescript":
+        allow = tuple(rule.replace("scripts/invoke.mjs", "scripts/invoke.ts") for rule in allow) + ALLOW_TYPESCRIPT
     ask = (*_mutation_rules("ask"), "Bash(npm run deploy*)", *ASK_SECRET_READS, *ASK_LOG_READS.get(platform, ()))
     deny = (
         *(f"Read(./{glob})" for glob in LOCAL_SECRET_GLOBS),

@@ -71,6 +71,9 @@ def derive(answers: dict[str, Any]) -> dict[str, Any]:
         # Asked only for public endpoints; defined always so templates can test it.
         "public_until": answers.get("public_until", ""),
         "needs_idempotency": use_case not in variants.STATELESS_USE_CASES,
+        "is_typescript": answers.get("language") == "typescript",
+        # The extension of the repo's own code: `node scripts/invoke.{{ code_ext }}`.
+        "code_ext": "ts" if answers.get("language") == "typescript" else "mjs",
         **catalogue_context(answers, platform, use_case, event_source),
         **claude_code_context(answers, platform, slug),
         **claude_policy.headless_context(),
@@ -139,7 +142,9 @@ def claude_code_context(answers: dict[str, Any], platform: str, slug: str) -> di
     stack_name = f"{slug}-dev"
     return {
         "checklist_rows": [{"id": row_id, "title": title} for row_id, title in labels.CHECKLIST_ROWS],
-        "permissions": claude_policy.permission_lists(platform, mcp_servers.mcp_context(answers, platform, dict(pins.load().raw["pypi"]))["mcp_deny_rules"]),
+        "permissions": claude_policy.permission_lists(
+            platform, mcp_servers.mcp_context(answers, platform, dict(pins.load().raw["pypi"]))["mcp_deny_rules"], str(answers.get("language") or "javascript")
+        ),
         "sandbox_settings": claude_policy.sandbox_settings(),
         "guard_policy": claude_policy.guard_policy(),
         "headless_review_tools": claude_policy.headless_review_tools(),

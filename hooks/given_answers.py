@@ -31,7 +31,7 @@ import yaml
 COPIER_YML = Path(__file__).resolve().parent.parent / "copier.yml"
 
 #: The choice questions whose refusals the catalogue explains.
-CATALOGUE_CHOICES = ("use_case", "event_source", "idempotency_store", "auth")
+CATALOGUE_CHOICES = ("use_case", "event_source", "idempotency_store", "auth", "language")
 
 #: Unicode categories shown escaped: controls, formatting (bidi overrides), line and paragraph separators.
 INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}

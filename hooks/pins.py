@@ -133,7 +133,7 @@ def pins_context(context: dict[str, Any], pins: Pins | None = None) -> dict[str,
     pins = pins or load()
     return {
         **npm_context(pins, context),
-        "node_engines": pins.raw["node"]["engines"],
+        "node_engines": pins.raw["node"]["engines_typescript" if context.get("is_typescript") else "engines"],
         "ci_node_majors": list(pins.raw["node"]["ci_majors"]),
         "github_actions": github_actions(pins),
         "ci_tools": dict(pins.raw["ci"]),

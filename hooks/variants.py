@@ -34,6 +34,7 @@ EVENT_SOURCES = ("http_api", "function_url", "s3", "sqs", "eventbridge", "fetch"
 STORES = ("dynamodb", "durable_object", "d1", "kv")
 AUTHS = ("none", "api_key", "iam", "hmac")
 SIGNATURE_SCHEMES = ("standard_webhooks", "stripe", "github")
+LANGUAGES = ("javascript", "typescript")
 
 #: Event sources that deliver HTTP requests (auth, CORS and body limits apply).
 HTTP_SOURCES = frozenset({"http_api", "function_url", "fetch"})
@@ -97,6 +98,18 @@ AUTH_BY_PLATFORM: dict[str, tuple[str, ...]] = {
 #: Use cases that fix the authentication: a webhook's caller is the provider, who signs.
 AUTH_BY_USE_CASE: dict[str, tuple[str, ...]] = {"webhook": ("hmac",)}
 
+#: The (platform, use case) pairs whose repo can be TypeScript: those whose every file
+#: the derivation turns into TypeScript that `tsc --strict` accepts (docs/decisions.md).
+#: JavaScript fits every case and is the default. A pair added here needs its JSDoc
+#: typed first; `make typescript` then derives its files and the suite checks them.
+TYPESCRIPT_CASES: frozenset[tuple[str, str]] = frozenset({("lambda", "json_api")})
+#: Template folders whose `.mjs` sources have a derived `.ts` twin; a TypeScript repo gets
+#: the twins, a JavaScript one the sources. The Claude Code hooks stay JavaScript in both.
+LANGUAGE_FOLDERS = ("src", "scripts", "test")
+#: The deploy gate's scripts stay JavaScript in a TypeScript repo too: the guard hook loads
+#: and runs them with whatever Node runs Claude Code, and they read no code of the repo.
+GATE_SCRIPTS = ("scripts/check.mjs", "scripts/check-conflict-markers.mjs", "scripts/lib/**")
+
 
 # ------------------------------------------------------------ what is allowed --
 def variant_of(platform: str, use_case: str, event_source: str) -> Variant | None:
@@ -121,6 +134,11 @@ def stores_for(platform: str, use_case: str) -> tuple[str, ...]:
 def auths_for(platform: str, use_case: str) -> tuple[str, ...]:
     """Allowed authentications of an HTTP endpoint, the default first."""
     return AUTH_BY_USE_CASE.get(use_case) or AUTH_BY_PLATFORM.get(platform, ())
+
+
+def languages_for(platform: str, use_case: str) -> tuple[str, ...]:
+    """The languages a case can be written in, the default (JavaScript) first."""
+    return LANGUAGES if (platform, use_case) in TYPESCRIPT_CASES else LANGUAGES[:1]
 
 
 def schemes_for(use_case: str) -> tuple[str, ...]:
@@ -148,6 +166,8 @@ def _allowed(question: str, platform: str, use_case: str) -> tuple[str, ...]:
         return auths_for(platform, use_case)
     if question == "signature_scheme":
         return SIGNATURE_SCHEMES
+    if question == "language":
+        return languages_for(platform, use_case)
     raise KeyError(f"{question} is not a question of the catalogue")
 
 
@@ -200,6 +220,9 @@ def refusal(question: str, value: str, platform: str, use_case: str) -> str:
             return f"auth {value} is for use_case {_listed(bound)}; choose {_listed(in_order)}"
         needs = [p for p in PLATFORMS if value in AUTH_BY_PLATFORM[p]]
         return f"auth {value} needs platform {_listed(needs)}; on {platform} choose {_listed(in_order)}"
+    if question == "language" and value in LANGUAGES:
+        homes = "; ".join(f"platform {p} with use_case {u}" for p, u in sorted(TYPESCRIPT_CASES))
+        return f"language {value} fits {homes} so far; on {platform} with use_case {use_case} choose {_listed(allowed)}"
     return f"{question} {value} does not fit; choose {_listed(allowed)}"
 
 
@@ -226,6 +249,8 @@ def screen_reason(question: str, value: str, platform: str, use_case: str) -> st
         bound = [u for u, auths in AUTH_BY_USE_CASE.items() if value in auths]
         if bound:
             return "for " + _listed(bound)
+    if question == "language":
+        return "for " + _listed([f"{PLATFORM_NAMES[p]} {USE_CASE_TITLES[u]}" for p, u in sorted(TYPESCRIPT_CASES)]) + " so far"
     platforms = {
         "use_case": [p for p in PLATFORMS if value in use_cases_on(p)],
         "idempotency_store": [p for p in PLATFORMS if value in STORES_BY_PLATFORM[p]],
@@ -258,6 +283,7 @@ def fixed_choices(platform: str, use_case: str, event_source: str) -> dict[str, 
         "idempotency_store": bool(stores_for(platform, use_case)),
         "auth": is_http(use_case, event_source),
         "signature_scheme": use_case == "webhook",
+        "language": True,
     }
     return {
         question: _allowed(question, platform, use_case)[0]
@@ -385,6 +411,7 @@ class Chosen:
     cors: bool
     with_ci: bool
     with_mcp: bool
+    language: str = "javascript"
 
     @classmethod
     def of(cls, answers: Mapping[str, Any]) -> Chosen:
@@ -403,6 +430,7 @@ class Chosen:
             cors=http and bool(answers.get("cors_origins")),
             with_ci=bool(answers.get("with_ci", True)),
             with_mcp=bool(answers.get("with_mcp", False)),
+            language=str(answers.get("language") or "javascript"),
         )
 
     def summary(self) -> list[tuple[str, str]]:
@@ -414,6 +442,7 @@ class Chosen:
             ("signature_scheme", self.signature_scheme),
             ("idempotency_store", self.store),
             ("auth", self.auth),
+            ("language", self.language),
         ]
         return [(question, value) for question, value in rows if value]
 
@@ -619,10 +648,19 @@ SHARED: tuple[str, ...] = (
 
 
 def excluded_paths(chosen: Chosen) -> tuple[str, ...]:
-    """Output paths of the features ``chosen`` does not have, as anchored `_exclude` patterns."""
+    """Output paths of the features ``chosen`` does not have, as anchored `_exclude` patterns,
+    then the files of the other language (a feature's `x.mjs` is also its `x.ts`)."""
     kept = {path for feature in FEATURES if feature.applies(chosen) for path in feature.paths}
     dropped = {path for feature in FEATURES if not feature.applies(chosen) for path in feature.paths} - kept
-    return tuple(f"/{path}" for path in sorted(dropped))
+    twins = {path.removesuffix(".mjs") + ".ts" for path in dropped if path.endswith(".mjs")}
+    return (*(f"/{path}" for path in sorted(dropped | twins)), *other_language_paths(chosen.language))
+
+
+def other_language_paths(language: str) -> tuple[str, ...]:
+    """`_exclude` patterns for the files of the language not chosen (`!` keeps a path)."""
+    if language == "typescript":
+        return (*(f"/{folder}/**/*.mjs" for folder in LANGUAGE_FOLDERS), *(f"!/{path}" for path in GATE_SCRIPTS))
+    return (*(f"/{folder}/**/*.ts" for folder in LANGUAGE_FOLDERS), "/tsconfig.json")
 
 
 _VARIANT_INDEX = {(v.platform, v.use_case, v.event_source): v for v in VARIANTS}
