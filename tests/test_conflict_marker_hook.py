@@ -59,3 +59,20 @@ def test_hook_allows_markdown_underlines_and_ordinary_commits(project: Path) -> 
     (project / "NOTES.md").write_text("Notes\n=======\n\nA setext heading is not a conflict.\n")
     result = commit(project, "Ordinary work")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_git_killed_by_a_signal_fails_the_check_instead_of_passing_it(project: Path, tmp_path: Path) -> None:
+    # A git that dies before answering has no exit status; its empty output is not "no markers".
+    fixture = project / "events/post-order.json"
+    fixture.write_text("<<<<<<< before updating\n" + fixture.read_text())
+    git(project, "add", "--all")
+    dying = tmp_path / "bin"
+    dying.mkdir()
+    (dying / "git").write_text("#!/bin/sh\nkill -KILL $$\n")
+    (dying / "git").chmod(0o755)
+    env = {**GIT_ENV, "PATH": f"{dying}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["node", "scripts/check-conflict-markers.mjs"], cwd=project, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "SIGKILL" in result.stderr

@@ -19,11 +19,16 @@ const failFast = process.argv.includes('--fail-fast');
 const isWindows = process.platform === 'win32';
 const platform = existsSync(path.join(root, 'template.yaml')) ? 'lambda' : 'workers';
 const answers = readAnswers(path.join(root, '.copier-answers.yml'));
+/** @type {Set<string | undefined>} */
 const HTTP_SOURCES = new Set(['http_api', 'function_url', 'fetch']);
 
+/** @type { { mark: '✓' | '✗' | '–', row: string, reason: string }[]} */
 const rows = [];
+/** @param {string} row @param {string} reason */
 const pass = (row, reason) => rows.push({ mark: '✓', row, reason });
+/** @param {string} row @param {string} reason */
 const fail = (row, reason) => rows.push({ mark: '✗', row, reason });
+/** @param {string} row @param {string} reason */
 const unchecked = (row, reason) => rows.push({ mark: '–', row, reason });
 
 // In the order of the DEPLOY_CHECKLIST.md rows they belong to; cheapest first with --fail-fast.
@@ -95,7 +100,7 @@ function checkTests() {
   if (!existsSync(path.join(root, 'node_modules'))) return fail(row, 'node_modules is missing; run `npm install`, then `npm test`');
   const result = run(isWindows ? 'npm.cmd' : 'npm', ['test']);
   if (result.status === 0) return pass(row, '`npm test` passed');
-  fail(row, `\`npm test\` exited ${result.status ?? result.error?.code}: ${lastLines(result)}`);
+  fail(row, `\`npm test\` exited ${result.status ?? /** @type {NodeJS.ErrnoException | undefined} */ (result.error)?.code}: ${lastLines(result)}`);
 }
 
 function checkConfigValidates() {
@@ -130,6 +135,7 @@ function checkNoSecrets() {
     if (isLocalSecretFile(file)) problems.push(`${file} is a local secrets file and must not be tracked`);
     else if (isKeyFile(file)) problems.push(`${file} looks like key material`);
     else {
+      /** @type {string} */
       let text;
       try {
         const full = path.join(root, file);
@@ -163,12 +169,15 @@ function checkRetention() {
 
 // ---------------------------------------------------------------- helpers --
 
+/** @returns { { files: string[], source: string } } */
 function trackedFiles() {
   const git = spawnSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' });
   if (git.status === 0 && git.stdout) return { files: git.stdout.split('\0').filter(Boolean), source: 'tracked' };
   // Not a git repository yet: scan what would be committed, minus the usual ignores.
   const skip = new Set(['node_modules', '.git', '.wrangler', '.aws-sam', 'dist', 'coverage']);
+  /** @type {string[]} */
   const files = [];
+  /** @param {string} dir */
   const walk = (dir) => {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const relative = dir ? `${dir}/${entry.name}` : entry.name;
@@ -181,9 +190,16 @@ function trackedFiles() {
   return { files, source: 'project (no git repository yet)' };
 }
 
+/**
+ * .copier-answers.yml as name → value; a question it does not answer is missing.
+ * @param {string} file
+ * @returns {Partial<Record<string, string>>}
+ */
 function readAnswers(file) {
+  /** @type {Record<string, string>} */
   const raw = {};
   if (!existsSync(file)) return raw;
+  /** @type {string | null} */
   let key = null;
   for (const line of readFileSync(file, 'utf8').split(/\r?\n/)) {
     const match = /^([A-Za-z_][\w-]*):\s*(.*)$/.exec(line);
@@ -195,7 +211,11 @@ function readAnswers(file) {
   return Object.fromEntries(Object.entries(raw).map(([name, text]) => [name, yamlScalar(text)]));
 }
 
-/** A one-line YAML scalar as Copier writes it: plain, 'single' ('' is one quote) or "double". */
+/**
+ * A one-line YAML scalar as Copier writes it: plain, 'single' ('' is one quote) or "double".
+ * @param {string} text
+ * @returns {string}
+ */
 function yamlScalar(text) {
   if (/^'.*'$/.test(text)) return text.slice(1, -1).replaceAll("''", "'");
   if (/^".*"$/.test(text)) {
@@ -208,6 +228,12 @@ function yamlScalar(text) {
   return text;
 }
 
+/**
+ * The parts of wrangler.jsonc this script reads (findUnlimitedRoutes of Workers reads more).
+ * @typedef { { compatibility_date?: string, observability?: { enabled?: boolean } } } WranglerConfig
+ */
+
+/** @returns {WranglerConfig | null} */
 function readWranglerConfig() {
   for (const name of ['wrangler.jsonc', 'wrangler.json']) {
     if (!existsSync(path.join(root, name))) continue;
@@ -220,7 +246,11 @@ function readWranglerConfig() {
   return null;
 }
 
-/** JSONC → JSON: drops comments and trailing commas, leaving strings alone. */
+/**
+ * JSONC → JSON: drops comments and trailing commas, leaving strings alone.
+ * @param {string} text
+ * @returns {string}
+ */
 function stripJsonComments(text) {
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -241,6 +271,11 @@ function stripJsonComments(text) {
   return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
+/**
+ * @param {string} text
+ * @param {number} start  the index of the opening quote
+ * @returns {number}
+ */
 function findStringEnd(text, start) {
   for (let i = start + 1; i < text.length; i++) {
     if (text[i] === '\\') i++;
@@ -249,6 +284,10 @@ function findStringEnd(text, start) {
   return text.length;
 }
 
+/**
+ * @param {string} file
+ * @returns {string}
+ */
 function read(file) {
   try {
     return readFileSync(path.join(root, file), 'utf8');
@@ -257,11 +296,20 @@ function read(file) {
   }
 }
 
+/**
+ * @param {string} command
+ * @returns {boolean}
+ */
 function commandExists(command) {
   const probe = spawnSync(command, ['--version'], { encoding: 'utf8', shell: isWindows });
   return !probe.error && probe.status === 0;
 }
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {NodeJS.ProcessEnv} [env]
+ */
 function run(command, args, env = {}) {
   return spawnSync(command, args, {
     cwd: root,
@@ -273,6 +321,10 @@ function run(command, args, env = {}) {
   });
 }
 
+/**
+ * @param {import('node:child_process').SpawnSyncReturns<string>} result
+ * @returns {string}
+ */
 function lastLines(result) {
   const text = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.trim();
   const lines = text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);

@@ -4,11 +4,22 @@ import { jsonResponse } from './lib/http.mjs';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-/** Returns { value } with only the known fields, or { errors: [{ field, message }] }. */
+/** @typedef { { amount: number, currency: string } } OrderInput */
+/** @typedef {OrderInput & { orderId: string, status: 'accepted' } } Order */
+/**
+ * @typedef {(order: Order, context: { idempotencyKey: string, log: import('./lib/logger.mjs').Logger }) => Promise<unknown>} HandOn
+ */
+
+/**
+ * Returns { value } with only the known fields, or { errors: [{ field, message }] }.
+ * @param {any} input  the parsed JSON body, not yet checked
+ * @returns {import('./lib/api.mjs').Validation}  the value is an OrderInput
+ */
 export function validateOrder(input) {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return { errors: [{ field: '', message: 'must be a JSON object' }] };
   }
+  /** @type {import('./lib/api.mjs').FieldError[]} */
   const errors = [];
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
     errors.push({ field: 'amount', message: 'must be a positive integer in minor units (cents)' });
@@ -24,6 +35,8 @@ export function validateOrder(input) {
  * caller and Idempotency-Key; the default only logs, so replace it with yours. Pass
  * `idempotencyKey` on (see logOrder): it is how downstream drops the one duplicate a store
  * outage right after the side effect can still cause.
+ * @param { { handOn: HandOn } } options
+ * @returns {import('./lib/api.mjs').Route[]}
  */
 export function createOrderRoutes({ handOn }) {
   return [
@@ -34,7 +47,9 @@ export function createOrderRoutes({ handOn }) {
       body: 'json',
       idempotent: true,
       validate: validateOrder,
+      /** @param {import('./lib/api.mjs').RouteContext & { input: OrderInput, idempotencyKey: string } } context */
       handle: async ({ input, log, idempotencyKey }) => {
+        /** @type {Order} */
         const order = { orderId: crypto.randomUUID(), status: 'accepted', amount: input.amount, currency: input.currency };
         await handOn(order, { idempotencyKey, log });
         return jsonResponse(202, order);
@@ -48,6 +63,9 @@ export function createOrderRoutes({ handOn }) {
  * the same for every retry of one caller's request) to the system it calls, e.g.
  *   SQS FIFO:  new SendMessageCommand({ QueueUrl, MessageGroupId, MessageBody, MessageDeduplicationId: idempotencyKey })
  *   HTTP API:  fetch(url, { method: 'POST', headers: { 'Idempotency-Key': `"${idempotencyKey}"` }, body })
+ * @param {Order} order
+ * @param { { idempotencyKey: string, log: import('./lib/logger.mjs').Logger } } context
+ * @returns {Promise<void>}
  */
 export async function logOrder(order, { idempotencyKey, log }) {
   log.info('order accepted', { orderId: order.orderId, amount: order.amount, currency: order.currency, downstreamKey: idempotencyKey });

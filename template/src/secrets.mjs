@@ -7,7 +7,29 @@
 import { clientOptions, loadAwsSdk } from './lib/aws-sdk.mjs';
 import { openBudget } from './lib/deadline.mjs';
 
+/** @typedef {(options?: { budget?: import('./lib/deadline.mjs').Budget }) => Promise<string[]>} SecretLoader */
+
+/**
+ * @typedef {object} SecretRequest
+ * @property {string} [secretId]       Secrets Manager id or ARN
+ * @property {string} [parameterName]  SSM SecureString name
+ * @property {AbortSignal} signal
+ * @property {number} timeoutMs
+ */
+
+/**
+ * @param {object} source
+ * @param {string} [source.secretId]
+ * @param {string} [source.parameterName]
+ * @param {number} source.cacheSeconds
+ * @param {number} [source.timeoutMs]
+ * @param {object} [dependencies]
+ * @param {(request: SecretRequest) => Promise<string | undefined>} [dependencies.fetchSecretString]
+ * @param {() => number} [dependencies.clock]  epoch ms
+ * @returns {SecretLoader}
+ */
 export function createSecretLoader({ secretId, parameterName, cacheSeconds, timeoutMs = 3000 }, { fetchSecretString = fetchFromAws, clock = Date.now } = {}) {
+  /** @type { { secrets: string[], loadedAt: number } | null} */
   let cached = null;
   return async function loadSecrets({ budget = openBudget(timeoutMs) } = {}) {
     if (cached && clock() - cached.loadedAt < cacheSeconds * 1000) return cached.secrets;
@@ -19,10 +41,15 @@ export function createSecretLoader({ secretId, parameterName, cacheSeconds, time
   };
 }
 
+/**
+ * @param {unknown} value  the stored secret string
+ * @returns {string[]}
+ */
 export function parseSecrets(value) {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text.startsWith('[')) {
     // JSON.parse's own message quotes the text it failed on, which here is the secret: never pass it on.
+    /** @type {unknown} */
     let list;
     try {
       list = JSON.parse(text);
@@ -36,15 +63,19 @@ export function parseSecrets(value) {
   return [text];
 }
 
+/**
+ * @param {SecretRequest} request
+ * @returns {Promise<string | undefined>}
+ */
 async function fetchFromAws({ secretId, parameterName, signal, timeoutMs }) {
   if (secretId) {
-    const { GetSecretValueCommand, SecretsManagerClient } = loadAwsSdk('@aws-sdk/client-secrets-manager');
+    const { GetSecretValueCommand, SecretsManagerClient } = /** @type {typeof import('@aws-sdk/client-secrets-manager')} */ (loadAwsSdk('@aws-sdk/client-secrets-manager'));
     const client = new SecretsManagerClient(clientOptions(timeoutMs));
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: signal });
     return SecretString;
   }
   if (parameterName) {
-    const { GetParameterCommand, SSMClient } = loadAwsSdk('@aws-sdk/client-ssm');
+    const { GetParameterCommand, SSMClient } = /** @type {typeof import('@aws-sdk/client-ssm')} */ (loadAwsSdk('@aws-sdk/client-ssm'));
     const client = new SSMClient(clientOptions(timeoutMs));
     const { Parameter } = await client.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }), { abortSignal: signal });
     return Parameter?.Value;

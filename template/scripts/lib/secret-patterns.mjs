@@ -26,10 +26,18 @@ const FAKE_MARKER = /EXAMPLE|FAKE|DUMMY|TEST|PLACEHOLDER/i;
 export const ALLOW_COMMENT = 'secret-scan: allow';
 
 /**
+ * One secret-looking string: its kind, 1-based line, first characters and SHA-256 (hex).
+ * @typedef { { kind: string, line: number, preview: string, digest: string } } SecretFinding
+ */
+
+/**
  * Every secret-looking string in `text`: [{ kind, line, preview, digest }]. Never the
  * full value: `digest` (SHA-256) tells the same value apart across two versions of a file.
+ * @param {string} text
+ * @returns {SecretFinding[]}
  */
 export function findSecrets(text) {
+  /** @type {SecretFinding[]} */
   const findings = [];
   const lines = String(text).split(/\r?\n/);
   lines.forEach((lineText, index) => {
@@ -45,19 +53,32 @@ export function findSecrets(text) {
   return findings;
 }
 
-/** How many reviewed-exception markers `text` holds. */
+/**
+ * How many reviewed-exception markers `text` holds.
+ * @param {string} text
+ * @returns {number}
+ */
 export function countAllowComments(text) {
   return String(text).split(ALLOW_COMMENT).length - 1;
 }
 
-/** Files that hold local secrets by convention and must never be tracked or read. */
+/**
+ * Files that hold local secrets by convention and must never be tracked or read.
+ * @param {string} filePath
+ * @returns {boolean}
+ */
 export function isLocalSecretFile(filePath) {
-  const name = String(filePath).split(/[\\/]/).pop();
+  // split() gives at least one part, so there is a last one.
+  const name = /** @type {string} */ (String(filePath).split(/[\\/]/).pop());
   if (/\.example$/.test(name)) return false;
   return /^\.env(\..+)?$/.test(name) || /^\.dev\.vars(\..+)?$/.test(name);
 }
 
-/** Key material files that should never be tracked. */
+/**
+ * Key material files that should never be tracked.
+ * @param {string} filePath
+ * @returns {boolean}
+ */
 export function isKeyFile(filePath) {
   return /\.(pem|key|p12|pfx)$/i.test(String(filePath));
 }

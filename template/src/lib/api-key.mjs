@@ -8,13 +8,26 @@ import { sha256 } from './digest.mjs';
 import { errorResponse } from './http.mjs';
 import { describeError } from './logger.mjs';
 
+/** A secret store's reader of the current keys (src/secrets.mjs makes one on Lambda). */
+/** @typedef {(options?: { budget?: import('./deadline.mjs').Budget }) => Promise<string[]>} KeyLoader */
+
+/**
+ * @param {string | string[] | undefined | KeyLoader} keys
+ * @returns {import('./api.mjs').Authenticate}
+ */
 export function createApiKeyCheck(keys) {
   const staticDigests = typeof keys === 'function' ? null : digestsOf(keys);
+  /** @type { { keys: undefined, digests: undefined } | { keys: string[], digests: Promise<Uint8Array[]> } } */
   let loaded = { keys: undefined, digests: undefined };
 
+  /**
+   * @param {import('./deadline.mjs').Budget} budget
+   * @returns {Promise<Uint8Array[]>}
+   */
   async function currentDigests(budget) {
     if (staticDigests) return staticDigests;
-    const list = await keys({ budget });
+    // Only a loader gets here (staticDigests is null), but TypeScript does not narrow `keys` across functions.
+    const list = await /** @type {KeyLoader} */ (keys)({ budget });
     // The loader caches its keys; hash them again only when it hands back a new list.
     if (list !== loaded.keys) loaded = { keys: list, digests: digestsOf(list) };
     return loaded.digests;
@@ -41,9 +54,14 @@ export function createApiKeyCheck(keys) {
   };
 }
 
+/** @param {Uint8Array} bytes */
 const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 // Keys are compared as digests: equal lengths, so the comparison length leaks nothing either.
+/**
+ * @param {string | string[] | undefined} keys
+ * @returns {Promise<Uint8Array[]>}
+ */
 function digestsOf(keys) {
   const list = Array.isArray(keys) ? keys : String(keys ?? '').split(',');
   return Promise.all(list.map((key) => String(key).trim()).filter(Boolean).map(sha256));

@@ -9,26 +9,92 @@ import { KEY_RULE, parseIdempotencyKey } from './idempotency-key.mjs';
 import { readJsonBody } from './json-body.mjs';
 import { describeError } from './logger.mjs';
 
+/**
+ * The config fields the pipeline reads.
+ * @typedef {object} ApiConfig
+ * @property {number} maxBodyBytes
+ * @property {number} idempotencyTtlSeconds
+ * @property {number} leaseSeconds
+ * @property {number} [storeTimeoutMs]
+ */
+
+/** @typedef { { field: string, message: string } } FieldError */
+
+/**
+ * What a route's validate() returns: only the known fields, or what is wrong.
+ * @typedef { { value: unknown, errors?: undefined } | { errors: FieldError[], value?: undefined } } Validation
+ */
+
+/** @typedef { { value: unknown, response?: undefined } | { response: import('./http.mjs').HttpResponse, value?: undefined } } BodyRead */
+/** @typedef {(request: import('./http.mjs').HttpRequest, config: ApiConfig) => BodyRead} BodyReader */
+
+/**
+ * What a route's handle() gets. `input` is what validate() returned (the body without one).
+ * @typedef {object} RouteContext
+ * @property {unknown} input
+ * @property {import('./http.mjs').HttpRequest} request
+ * @property {import('./logger.mjs').Logger} log
+ * @property {string} [idempotencyKey]  idempotent routes: the key to pass on to the side effect
+ */
+
+/**
+ * validate() and handle() are methods so a route can type its own input.
+ * @typedef { {
+ *   method: string,
+ *   path: string,
+ *   body?: 'json' | BodyReader,
+ *   idempotent?: boolean,
+ *   validate?(input: unknown): Validation,
+ *   idempotencyKey?(request: import('./http.mjs').HttpRequest): string | undefined,
+ *   handle(context: RouteContext): Promise<import('./http.mjs').HttpResponse>,
+ * } } Route
+ */
+
+/** @typedef {(request: import('./http.mjs').HttpRequest, options?: { requestId?: string, deadlineAt?: number }) => Promise<import('./http.mjs').HttpResponse>} Api */
+
+/**
+ * Refuses (the response) or accepts (null) a request, naming its caller in `request.caller`.
+ * @typedef {(request: import('./http.mjs').HttpRequest, context: { log: import('./logger.mjs').Logger, budget: import('./deadline.mjs').Budget }) => Promise<import('./http.mjs').HttpResponse | null>} Authenticate
+ */
+
+/** @typedef { { route: string, idempotency?: string } } Outcome  what the request's log line reports */
+
+/**
+ * What every step of one request can use.
+ * @typedef {object} Pipeline
+ * @property {Route[]} routes
+ * @property {import('./idempotency.mjs').IdempotencyStore} store
+ * @property {ApiConfig} config
+ * @property {import('./logger.mjs').Logger} log
+ * @property {Authenticate} [authenticate]
+ * @property {Outcome} outcome
+ * @property {() => number} now
+ * @property {import('./deadline.mjs').Budget} budget
+ */
+
 /** Without an authenticated caller (auth none) every request shares this one key space. */
 export const PUBLIC_CALLER = 'public';
 
 /**
  * @param {object} options
- * @param {Array<object>} options.routes  { method, path, body?: 'json' | reader, idempotent?, validate?, handle }
- * @param {object} options.store          idempotency store (claim / complete / release)
- * @param {object} options.config         { maxBodyBytes, idempotencyTtlSeconds, leaseSeconds, storeTimeoutMs }
- * @param {object} options.logger         from createLogger()
- * @param {Function} [options.authenticate] async (request) => refusal response or null; runs first and
- *                                        names the caller in `request.caller` (scopes its idempotency keys)
- * @param {Function} [options.now]        clock in epoch seconds (tests move it to expire records)
+ * @param {Route[]} options.routes
+ * @param {import('./idempotency.mjs').IdempotencyStore} options.store  claim / complete / release
+ * @param {ApiConfig} options.config
+ * @param {import('./logger.mjs').Logger} options.logger  from createLogger()
+ * @param {Authenticate} [options.authenticate]  runs first and names the caller in `request.caller`
+ *   (scopes its idempotency keys)
+ * @param {() => number} [options.now]  clock in epoch seconds (tests move it to expire records)
+ * @returns {Api}
  */
 export function createApi({ routes, store, config, logger, authenticate, now = nowSeconds }) {
   return async function handle(request, { requestId = crypto.randomUUID(), deadlineAt = Date.now() + 10_000 } = {}) {
     const startedAt = Date.now();
     const correlationId = correlationIdFrom(request.headers, requestId);
     const log = logger.child({ correlationId });
+    /** @type {Outcome} */
     const outcome = { route: 'unmatched' };
     const budget = createBudget({ deadlineAt, callTimeoutMs: config.storeTimeoutMs ?? 3000 });
+    /** @type {import('./http.mjs').HttpResponse} */
     let response;
     try {
       response = await dispatch(request, { routes, store, config, log, authenticate, outcome, now, budget });
@@ -48,6 +114,11 @@ export function createApi({ routes, store, config, logger, authenticate, now = n
   };
 }
 
+/**
+ * @param {import('./http.mjs').HttpRequest} request
+ * @param {Pipeline} pipeline
+ * @returns {Promise<import('./http.mjs').HttpResponse>}
+ */
 async function dispatch(request, { routes, store, config, log, authenticate, outcome, now, budget }) {
   // Matched before the caller is checked, so the log line of a refused request names its
   // route; the answer still comes from authentication first.
@@ -60,7 +131,9 @@ async function dispatch(request, { routes, store, config, log, authenticate, out
   if (matched.response) return matched.response;
   const { route } = matched;
 
+  /** @type {unknown} */
   let body;
+  /** @type {unknown} */
   let input;
   if (route.body) {
     // 'json', or a reader of the same shape for other media types (e.g. a CSV upload).
@@ -82,7 +155,12 @@ async function dispatch(request, { routes, store, config, log, authenticate, out
   return runIdempotently({ route, request, input, body, key: key.value, store, config, log, outcome, now, budget });
 }
 
-/** The Idempotency-Key header (a Structured Field string), or the route's own key (a webhook's event id). */
+/**
+ * The Idempotency-Key header (a Structured Field string), or the route's own key (a webhook's event id).
+ * @param {Route} route
+ * @param {import('./http.mjs').HttpRequest} request
+ * @returns { { value: string, response?: undefined } | { response: import('./http.mjs').HttpResponse, value?: undefined } }
+ */
 function idempotencyKeyOf(route, request) {
   if (route.idempotencyKey) {
     const key = route.idempotencyKey(request);
@@ -100,6 +178,10 @@ function idempotencyKeyOf(route, request) {
   return { value: parsed.key };
 }
 
+/**
+ * @param {Omit<Pipeline, 'routes' | 'authenticate'> & { route: Route, request: import('./http.mjs').HttpRequest, input: unknown, body: unknown, key: string } } step
+ * @returns {Promise<import('./http.mjs').HttpResponse>}
+ */
 async function runIdempotently({ route, request, input, body, key, store, config, log, outcome, now, budget }) {
   // Scoped to the caller: another caller's equal key is another request, never this one's replay.
   const recordKey = `${await callerDigest(request.caller ?? PUBLIC_CALLER)} ${route.method} ${route.path} ${key}`;
@@ -117,6 +199,7 @@ async function runIdempotently({ route, request, input, body, key, store, config
     log,
     now,
     budget,
+    /** @returns {Promise<import('./http.mjs').HttpResponse & { retryable?: true }>} */
     execute: async () => {
       const response = await route.handle({ input, request, log, idempotencyKey });
       // 5xx answers are not stored: the caller is meant to retry and get a real answer.
@@ -143,7 +226,12 @@ async function runIdempotently({ route, request, input, body, key, store, config
   }
 }
 
-/** What a repeat sees when the first response was too large to store. */
+/**
+ * What a repeat sees when the first response was too large to store.
+ * @param {import('./http.mjs').HttpResponse} response
+ * @param {number | undefined} limit  bytes (set whenever a response can be too large)
+ * @returns {import('./http.mjs').HttpResponse}
+ */
 function statusOnly(response, limit) {
   return jsonResponse(response.status, {
     status: response.status,
@@ -154,10 +242,15 @@ function statusOnly(response, limit) {
 
 // A function has few callers (IAM roles, API keys, one public key space) and each sends
 // many requests: their digests are kept rather than hashed again on every request.
+/** @type {Map<string, string>} */
 const callerDigests = new Map();
 const MAX_CALLER_DIGESTS = 1000;
 
-/** The first 32 hex characters of SHA-256 of the caller, as the record key's prefix. */
+/**
+ * The first 32 hex characters of SHA-256 of the caller, as the record key's prefix.
+ * @param {string} caller
+ * @returns {Promise<string>}
+ */
 async function callerDigest(caller) {
   let digest = callerDigests.get(caller);
   if (digest === undefined) {

@@ -7,12 +7,19 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-/** @param {string} name  e.g. '@aws-sdk/client-dynamodb' */
+/**
+ * Typed by the caller with a cast to `typeof import(name)`: each variant ships other packages.
+ * @param {string} name  e.g. '@aws-sdk/client-dynamodb'
+ * @returns {unknown}
+ */
 export function loadAwsSdk(name) {
   return require(name);
 }
 
-/** Options for a client that cannot hang: `timeoutMs` to connect and `timeoutMs` for an answer, one retry. */
+/**
+ * Options for a client that cannot hang: `timeoutMs` to connect and `timeoutMs` for an answer, one retry.
+ * @param {number} timeoutMs
+ */
 export function clientOptions(timeoutMs) {
   return { maxAttempts: 2, requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs } };
 }

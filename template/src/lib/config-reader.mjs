@@ -6,20 +6,29 @@
 export class ConfigError extends Error {
   name = 'ConfigError';
 
+  /** @param {string[]} problems */
   constructor(problems) {
     super(`configuration refused: ${problems.join('; ')}`);
+    /** @type {string[]} */
     this.problems = problems;
   }
 }
 
 /**
- * @param {object} env                     the environment (Lambda) or the bindings (Workers)
+ * @param {Record<string, string | undefined>} env  the environment (Lambda) or the bindings (Workers)
  * @param {(line: string) => void} write   where the one refusal line goes
  */
 export function createConfigReader(env, write) {
+  /** @type {string[]} */
   const problems = [];
   return {
-    /** A whole number between `min` and `max`; `fallback` when the setting is absent or empty. */
+    /**
+     * A whole number between `min` and `max`; `fallback` when the setting is absent or empty.
+     * @param {string} name
+     * @param {number} fallback
+     * @param { { min: number, max: number, unit: string } } rule
+     * @returns {number}
+     */
     integer(name, fallback, { min, max, unit }) {
       const raw = env[name];
       if (raw === undefined || raw === '') return fallback;
@@ -31,18 +40,33 @@ export function createConfigReader(env, write) {
       }
       return value;
     },
-    /** One of `allowed`. */
+    /**
+     * One of `allowed`.
+     * @param {string} name
+     * @param {string} fallback
+     * @param {string[]} allowed
+     * @returns {string}
+     */
     choice(name, fallback, allowed) {
       const raw = env[name];
       if (raw === undefined || raw === '') return fallback;
       if (!allowed.includes(raw)) problems.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(String(raw).slice(0, 40))})`);
       return raw;
     },
-    /** A rule between settings, e.g. the lease outlasting the request budget. */
+    /**
+     * A rule between settings, e.g. the lease outlasting the request budget.
+     * @param {boolean} holds
+     * @param {string} problem
+     */
     require(holds, problem) {
       if (!holds) problems.push(problem);
     },
-    /** The config, or one log line and a ConfigError (at start-up: an init error, nothing runs). */
+    /**
+     * The config, or one log line and a ConfigError (at start-up: an init error, nothing runs).
+     * @template {object} T
+     * @param {T} config
+     * @returns {T}
+     */
     finish(config) {
       if (problems.length === 0) return config;
       const error = new ConfigError(problems);

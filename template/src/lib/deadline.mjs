@@ -3,6 +3,18 @@
 // no answer at all, and a claim left behind would block its key. Every call gets at most
 // `callTimeoutMs`, and never more than what is left of the function's own time budget.
 
+/**
+ * What a deadline-bound operation gets: `signal` aborts when the deadline passes.
+ * @typedef { { readonly signal: AbortSignal } } DeadlineOptions
+ */
+
+/**
+ * Time left for the request, and store or secret calls bound by it (createBudget, openBudget).
+ * @typedef {object} Budget
+ * @property {() => number} timeLeftMs
+ * @property {<T>(what: string, operation: (options: DeadlineOptions) => T | PromiseLike<T>) => Promise<T>} call
+ */
+
 export class DeadlineExceededError extends Error {
   name = 'DeadlineExceededError';
 }
@@ -11,11 +23,19 @@ export class DeadlineExceededError extends Error {
  * @param {object} options
  * @param {number} options.deadlineAt      epoch ms by which the answer must be on its way
  * @param {number} options.callTimeoutMs   the most one store or secret call may take
+ * @param {() => number} [options.clock]    epoch ms now
+ * @returns {Budget}
  */
 export function createBudget({ deadlineAt, callTimeoutMs, clock = Date.now }) {
   return {
     timeLeftMs: () => deadlineAt - clock(),
-    /** Runs `operation({ signal })` with a deadline; the signal aborts what supports it (AWS SDK calls). */
+    /**
+     * Runs `operation({ signal })` with a deadline; the signal aborts what supports it (AWS SDK calls).
+     * @template T
+     * @param {string} what
+     * @param {(options: DeadlineOptions) => T | PromiseLike<T>} operation
+     * @returns {Promise<T>}
+     */
     call(what, operation) {
       const ms = Math.min(callTimeoutMs, deadlineAt - clock());
       return withDeadline(what, ms, operation);
@@ -23,7 +43,11 @@ export function createBudget({ deadlineAt, callTimeoutMs, clock = Date.now }) {
   };
 }
 
-/** A budget for code that has no deadline of its own (scripts, tests): calls are still capped. */
+/**
+ * A budget for code that has no deadline of its own (scripts, tests): calls are still capped.
+ * @param {number} [callTimeoutMs]
+ * @returns {Budget}
+ */
 export function openBudget(callTimeoutMs = 5000) {
   return createBudget({ deadlineAt: Number.MAX_SAFE_INTEGER, callTimeoutMs });
 }
@@ -33,10 +57,16 @@ export function openBudget(callTimeoutMs = 5000) {
  * and aborts the signal. This runs on every store call of every request, so it makes one
  * timer and one promise, and an AbortController only for an operation that reads `signal`
  * (an in-process store never does).
+ * @template T
+ * @param {string} what             names the call in the error
+ * @param {number} ms
+ * @param {(options: DeadlineOptions) => T | PromiseLike<T>} operation
+ * @returns {Promise<T>}
  */
 export async function withDeadline(what, ms, operation) {
   if (!(ms > 0)) throw new DeadlineExceededError(`${what}: no time left in the budget`);
   const options = new CallOptions();
+  /** @type {(error: DeadlineExceededError) => void} */
   let expire;
   const timer = setTimeout(() => {
     options.abort();
@@ -54,6 +84,7 @@ export async function withDeadline(what, ms, operation) {
 
 /** What withDeadline hands the operation: `signal` is made when first read. */
 class CallOptions {
+  /** @type {AbortController | undefined} */
   #controller;
   #aborted = false;
 

@@ -4,6 +4,7 @@
 // same Idempotency-Key never see each other's responses.
 import { errorResponse } from './http.mjs';
 
+/** @returns {import('./api.mjs').Authenticate} */
 export function createIamCallerCheck() {
   return async function authenticate(request, { log }) {
     const caller = callerOf(request.iamUserArn);
@@ -21,6 +22,8 @@ export function createIamCallerCheck() {
  * An assumed role's ARN ends in a session name that changes with every new set of
  * credentials (arn:aws:sts::123456789012:assumed-role/orders-client/i-0abc): the role is
  * the caller, so a retry from a fresh session still finds its first answer.
+ * @param {unknown} userArn
+ * @returns {string | null}
  */
 export function callerOf(userArn) {
   if (typeof userArn !== 'string' || !userArn.startsWith('arn:')) return null;

@@ -22,7 +22,21 @@ const PARAMETER_KEY = /^[a-z*][a-z0-9_\-.*]*/;
 const NUMBER = /^-?(\d{1,15})(\.\d{1,3})?/;
 const BYTES = /^:[A-Za-z0-9+/=]*:/;
 
-/** → { key } | { missing: true } | { invalid: true } */
+/**
+ * The header's text, and how far it has been read.
+ * @typedef { { text: string, at: number } } KeyCursor
+ */
+
+/**
+ * The header's key, or that it is missing or invalid.
+ * @typedef { { key: string, missing?: undefined, invalid?: undefined } | { missing: true, key?: undefined, invalid?: undefined } | { invalid: true, key?: undefined, missing?: undefined } } ParsedKey
+ */
+
+/**
+ * → { key } | { missing: true } | { invalid: true }
+ * @param {string | undefined} field  the header's value
+ * @returns {ParsedKey}
+ */
 export function parseIdempotencyKey(field) {
   if (typeof field !== 'string' || field.trim() === '') return { missing: true };
   const input = { text: field.replace(/^ +/, ''), at: 0 };
@@ -34,6 +48,10 @@ export function parseIdempotencyKey(field) {
   return key.length <= MAX_KEY_LENGTH ? { key } : { invalid: true };
 }
 
+/**
+ * @param {KeyCursor} input
+ * @returns {string | null}
+ */
 function readBareKey(input) {
   const match = BARE_KEY.exec(input.text.slice(input.at));
   if (!match) return null;
@@ -41,7 +59,11 @@ function readBareKey(input) {
   return match[0];
 }
 
-/** RFC 9651 §4.2.5: the String's characters, or null. */
+/**
+ * RFC 9651 §4.2.5: the String's characters, or null.
+ * @param {KeyCursor} input
+ * @returns {string | null}
+ */
 function readString(input) {
   let value = '';
   input.at += 1; // the opening quote
@@ -62,7 +84,11 @@ function readString(input) {
   return null; // no closing quote
 }
 
-/** RFC 9651 §4.2.3.2: `;key[=bare-item]` repeated. Only their syntax matters here. */
+/**
+ * RFC 9651 §4.2.3.2: `;key[=bare-item]` repeated. Only their syntax matters here.
+ * @param {KeyCursor} input
+ * @returns {boolean}
+ */
 function readParameters(input) {
   while (input.text[input.at] === ';') {
     input.at += 1;
@@ -78,9 +104,14 @@ function readParameters(input) {
   return true;
 }
 
-/** RFC 9651 §4.2.3.1: any bare item (number, string, token, bytes, boolean, date, display string). */
+/**
+ * RFC 9651 §4.2.3.1: any bare item (number, string, token, bytes, boolean, date, display string).
+ * @param {KeyCursor} input
+ * @returns {boolean}
+ */
 function skipBareItem(input) {
   const rest = input.text.slice(input.at);
+  /** @param {RegExpExecArray | null} match */
   const skip = (match) => (match ? ((input.at += match[0].length), true) : false);
   if (rest.startsWith('"')) return readString(input) !== null;
   if (rest.startsWith('%"')) return skipDisplayString(input);
@@ -91,7 +122,12 @@ function skipBareItem(input) {
   return skip(TOKEN.exec(rest));
 }
 
-/** Integers have at most 15 digits; decimals at most 12 before the point and 1-3 after. */
+/**
+ * Integers have at most 15 digits; decimals at most 12 before the point and 1-3 after.
+ * @param {KeyCursor} input
+ * @param {string} rest  the text from `input.at` on
+ * @returns {boolean}
+ */
 function skipNumber(input, rest) {
   const match = NUMBER.exec(rest);
   if (!match) return false;
@@ -103,8 +139,13 @@ function skipNumber(input, rest) {
   return true;
 }
 
-/** `%"…"`: printable ASCII with lowercase %xx escapes that decode to UTF-8. */
+/**
+ * `%"…"`: printable ASCII with lowercase %xx escapes that decode to UTF-8.
+ * @param {KeyCursor} input
+ * @returns {boolean}
+ */
 function skipDisplayString(input) {
+  /** @type {number[]} */
   const bytes = [];
   input.at += 2;
   while (input.at < input.text.length) {

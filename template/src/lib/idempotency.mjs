@@ -5,18 +5,59 @@ import { openBudget } from './deadline.mjs';
 import { sha256Hex } from './digest.mjs';
 import { describeError } from './logger.mjs';
 
+/** @typedef {import('./logger.mjs').Logger} Logger */
+/** @typedef {import('./deadline.mjs').Budget} Budget */
+
+/**
+ * A key's record as the memory, KV and Durable Object stores keep it (times in epoch seconds).
+ * @typedef {object} IdempotencyRecord
+ * @property {string} fingerprint
+ * @property {string} token          the claim's owner
+ * @property {string} state          IN_PROGRESS or COMPLETED
+ * @property {number} leaseUntil     the claim's lease; no longer read once completed
+ * @property {number} expiresAt
+ * @property {unknown} [result]      once completed
+ */
+
+/** @typedef { { key: string, fingerprint: string, token: string, now: number, leaseUntil: number, expiresAt: number } } ClaimRequest */
+/** @typedef { { key: string, token: string, result: unknown, expiresAt: number } } CompleteRequest */
+/** @typedef { { key: string, token: string } } ReleaseRequest */
+/**
+ * A claim either wins the key or reports the record that holds it.
+ * @typedef { { claimed: true } | { claimed: false, record: Partial<IdempotencyRecord> } } ClaimResult
+ */
+
+/**
+ * The idempotency store every module in stores/ makes. Each call may take a `signal` (from
+ * Budget.call) that aborts it.
+ * @typedef {object} IdempotencyStore
+ * @property {(request: ClaimRequest, options?: { signal?: AbortSignal }) => Promise<ClaimResult>} claim  one atomic conditional write
+ * @property {(request: CompleteRequest, options?: { signal?: AbortSignal }) => Promise<void>} complete  throws ClaimLostError when the record is no longer ours
+ * @property {(request: ReleaseRequest, options?: { signal?: AbortSignal }) => Promise<void>} release  drops the record if it is still ours
+ * @property {number} [maxResultBytes]  the largest result (as JSON) it keeps
+ */
+
 // Keys that do not come from an Idempotency-Key header (a webhook's event id).
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export const IN_PROGRESS = 'in_progress';
 export const COMPLETED = 'completed';
 
-/** Expired records, and in-progress records whose lease ended (owner crashed), count as absent. */
+/**
+ * Expired records, and in-progress records whose lease ended (owner crashed), count as absent.
+ * @param {IdempotencyRecord | null | undefined} record
+ * @param {number} now  epoch seconds
+ * @returns {boolean}
+ */
 export function isLiveRecord(record, now) {
   if (!record || record.expiresAt <= now) return false;
   return record.state === COMPLETED || record.leaseUntil > now;
 }
 
+/**
+ * @param {unknown} key
+ * @returns {key is string}
+ */
 export function isValidKey(key) {
   return typeof key === 'string' && KEY_PATTERN.test(key);
 }
@@ -28,14 +69,17 @@ export function isValidKey(key) {
  * A loop, not recursion: a queue message nested 2 400 levels deep is valid, and a recursive
  * walk runs out of stack on it (workerd's stack is the smaller one). A cyclic value, which
  * a structured-clone queue can carry, has no JSON form: TypeError, as JSON.stringify throws.
+ * @param {unknown} value
+ * @returns {string}
  */
 export function canonicalJson(value) {
   let json = '';
+  /** @type {Set<object>} */
   const open = new Set();
   // Holds JSON text to write as it is, containers still to write, and their closing brackets.
   const pending = [textOrContainer(value)];
   while (pending.length > 0) {
-    const next = pending.pop();
+    const next = /** @type {string | Closing | unknown[] | Record<string, unknown>} */ (pending.pop());
     if (typeof next === 'string') {
       json += next;
     } else if (next instanceof Closing) {
@@ -65,19 +109,33 @@ export function canonicalJson(value) {
   return json;
 }
 
-/** A primitive as its JSON text; an array or object as it is, to be walked. */
+/**
+ * A primitive as its JSON text; an array or object as it is, to be walked.
+ * @param {unknown} value
+ * @returns {string | object}
+ */
 function textOrContainer(value) {
   return value !== null && typeof value === 'object' ? value : (JSON.stringify(value) ?? 'null');
 }
 
 /** The bracket that ends `container`, which is then no longer open. */
 class Closing {
+  /**
+   * @param {string} bracket
+   * @param {object} container
+   */
   constructor(bracket, container) {
     this.bracket = bracket;
     this.container = container;
   }
 }
 
+/**
+ * @param {string} method
+ * @param {string} path
+ * @param {unknown} body
+ * @returns {Promise<string>}
+ */
 export function fingerprintOf(method, path, body) {
   return sha256Hex(`${method}\n${path}\n${canonicalJson(body)}`);
 }
@@ -102,6 +160,22 @@ export class ClaimLostError extends Error {
  *   `execute` again: the one duplicate left, which is why the side effect gets a key to pass on.
  * - A result bigger than the store keeps (`store.maxResultBytes`) is recorded as
  *   `tooLarge(result)` instead, so a repeat still never runs `execute` again.
+ *
+ * A replay gets what was stored: `execute`'s result (R) or `tooLarge`'s (T).
+ * @template R
+ * @template [T={ tooLarge: boolean, limit: number | undefined }]
+ * @param {object} options
+ * @param {IdempotencyStore} options.store
+ * @param {string} options.key
+ * @param {string} options.fingerprint
+ * @param {number} options.ttlSeconds
+ * @param {number} options.leaseSeconds
+ * @param {() => Promise<R & { retryable?: boolean }>} options.execute
+ * @param {Logger} options.log
+ * @param {() => number} [options.now]       epoch seconds
+ * @param {Budget} [options.budget]
+ * @param {(result: R, limit: number | undefined) => T} [options.tooLarge]
+ * @returns {Promise<{ kind: 'executed', result: R & { retryable?: boolean } } | { kind: 'replayed', result: R | T } | { kind: 'conflict' | 'unavailable' } | { kind: 'in_progress', retryAfterSeconds: number }>}
  */
 export async function runOnce({
   store,
@@ -113,10 +187,11 @@ export async function runOnce({
   log,
   now = nowSeconds,
   budget = openBudget(),
-  tooLarge = (result, limit) => ({ tooLarge: true, limit }),
+  tooLarge = (result, limit) => /** @type {T} */ ({ tooLarge: true, limit }),
 }) {
   const token = crypto.randomUUID();
   const claimedAt = now();
+  /** @type {ClaimResult} */
   let claim;
   try {
     const request = { key, fingerprint, token, now: claimedAt, leaseUntil: claimedAt + leaseSeconds, expiresAt: claimedAt + ttlSeconds };
@@ -129,10 +204,11 @@ export async function runOnce({
   if (!claim.claimed) {
     const record = claim.record;
     if (record.fingerprint !== fingerprint) return { kind: 'conflict' };
-    if (record.state === COMPLETED) return { kind: 'replayed', result: record.result };
+    if (record.state === COMPLETED) return { kind: 'replayed', result: /** @type {R | T} */ (record.result) };
     return { kind: 'in_progress', retryAfterSeconds: Math.max(1, (record.leaseUntil ?? claimedAt) - claimedAt) };
   }
 
+  /** @type {R & { retryable?: boolean } } */
   let result;
   try {
     result = await execute();
@@ -150,6 +226,10 @@ export async function runOnce({
   return { kind: 'executed', result };
 }
 
+/**
+ * @param {unknown} result
+ * @param {number | undefined} maxResultBytes
+ */
 function fitsStore(result, maxResultBytes) {
   return maxResultBytes === undefined || encoder.encode(JSON.stringify(result)).byteLength <= maxResultBytes;
 }
@@ -158,7 +238,10 @@ const encoder = new TextEncoder();
 // Pauses before the second, third and fourth attempt: a blip passes, an outage is not waited out.
 const RETRY_PAUSES_MS = [20, 80, 200];
 
-/** The side effect already happened: record it, retrying (a few times, inside the budget). */
+/**
+ * The side effect already happened: record it, retrying (a few times, inside the budget).
+ * @param { { store: IdempotencyStore, key: string, token: string, result: unknown, expiresAt: number, log: Logger, budget: Budget } } options
+ */
 async function completeWithinBudget({ store, key, token, result, expiresAt, log, budget }) {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -177,6 +260,13 @@ async function completeWithinBudget({ store, key, token, result, expiresAt, log,
   }
 }
 
+/**
+ * @param {IdempotencyStore} store
+ * @param {string} key
+ * @param {string} token
+ * @param {Logger} log
+ * @param {Budget} budget
+ */
 async function releaseQuietly(store, key, token, log, budget) {
   try {
     await budget.call('idempotency release', (options) => store.release({ key, token }, options));
@@ -188,6 +278,7 @@ async function releaseQuietly(store, key, token, log, budget) {
   }
 }
 
+/** @returns {number} */
 export function nowSeconds() {
   return Math.floor(Date.now() / 1000);
 }

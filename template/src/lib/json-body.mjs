@@ -12,6 +12,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * @param {import('./http.mjs').HttpRequest} request
+ * @param { { maxBodyBytes: number } } config
+ * @returns {import('./api.mjs').BodyRead}
+ */
 export function readJsonBody(request, { maxBodyBytes }) {
   if (!isJsonContentType(request.headers['content-type'])) {
     return { response: errorResponse(415, 'unsupported_media_type', 'Send the body as application/json.') };
@@ -20,7 +25,9 @@ export function readJsonBody(request, { maxBodyBytes }) {
   if (bytes.byteLength > maxBodyBytes) {
     return { response: errorResponse(413, 'payload_too_large', `The body is larger than ${maxBodyBytes} bytes.`) };
   }
+  /** @type {string} */
   let text;
+  /** @type {unknown} */
   let value;
   try {
     text = UTF8.decode(bytes);
@@ -33,6 +40,10 @@ export function readJsonBody(request, { maxBodyBytes }) {
   return { value };
 }
 
+/**
+ * @param {unknown} value  a content-type header, if any
+ * @returns {boolean}
+ */
 export function isJsonContentType(value) {
   if (value === 'application/json') return true; // what nearly every client sends
   if (typeof value !== 'string') return false;
@@ -45,10 +56,13 @@ export function isJsonContentType(value) {
  * than MAX_JSON_DEPTH, and a member name twice in one object. JSON.parse keeps the last
  * of two equal names, another parser the first, so `{"amount":1,"amount":1000}` could mean
  * different amounts to the fingerprint and to the code downstream (RFC 8259 §4).
+ * @param {string} text
+ * @returns {string | null}
  */
 function structureProblem(text) {
   // Without a bracket there is nothing to nest and no object to repeat a name in.
   if (!/[[{]/.test(text)) return null;
+  /** @type {Array<Set<string> | null>} */
   const open = []; // per open bracket: the member names seen (objects) or null (arrays)
   let expectingName = false;
   for (let index = 0; index < text.length; index += 1) {
@@ -59,6 +73,7 @@ function structureProblem(text) {
       if (expectingName && names) {
         // Only a name with an escape needs decoding ("\u0061" and "a" are the same name).
         const raw = text.slice(index + 1, end);
+        /** @type {string} */
         const name = raw.includes('\\') ? JSON.parse(`"${raw}"`) : raw;
         if (names.has(name)) return 'The body names a member twice in one object; send each member once.';
         names.add(name);
@@ -81,6 +96,9 @@ function structureProblem(text) {
 /**
  * Index of the quote that closes the string opening at `start`. indexOf, not a loop over
  * every character: a 64 KiB string member is one native search instead of 64 Ki steps.
+ * @param {string} text
+ * @param {number} start
+ * @returns {number}
  */
 function endOfString(text, start) {
   let quote = text.indexOf('"', start + 1);
@@ -88,7 +106,12 @@ function endOfString(text, start) {
   return quote;
 }
 
-/** A quote after an odd number of backslashes is part of the string. */
+/**
+ * A quote after an odd number of backslashes is part of the string.
+ * @param {string} text
+ * @param {number} index
+ * @returns {boolean}
+ */
 function isEscaped(text, index) {
   let backslashes = 0;
   while (text[index - 1 - backslashes] === '\\') backslashes += 1;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 
 const run = randomUUID().slice(0, 8);
+/** @param {number} count */
 const digits = (count) => Array.from({ length: count }, () => randomInt(10)).join('');
 
 export const CANARY = {
@@ -45,12 +46,20 @@ export const canaryFields = {
 
 const CANARY_VALUES = Object.values(CANARY).map((value) => value.replace(/^Bearer /, ''));
 
-/** The canaries found in `text`, by value. */
+/**
+ * The canaries found in `text`, by value.
+ * @param {string} text
+ * @returns {string[]}
+ */
 export function canariesIn(text) {
   return CANARY_VALUES.filter((value) => text.includes(value));
 }
 
-/** The canary headers, leaving out those a test needs real values in (a valid signature or API key). */
+/**
+ * The canary headers, leaving out those a test needs real values in (a valid signature or API key).
+ * @param {...string} names
+ * @returns {Record<string, string>}
+ */
 export function canaryHeadersExcept(...names) {
   return Object.fromEntries(Object.entries(canaryHeaders).filter(([name]) => !names.includes(name)));
 }
@@ -59,8 +68,14 @@ export function canaryHeadersExcept(...names) {
  * Sends each named event to the handler and checks the log lines it caused; returns each
  * result (or `{ error }` when the handler threw on purpose), so a test can also check
  * that the event took the path it was meant to.
+ * @template E, R
+ * @param {(event: E, context: { awsRequestId: string }) => R} handler
+ * @param {CanaryLog} logs
+ * @param {Record<string, E>} events
+ * @returns {Promise<Record<string, Awaited<R> | { error: unknown }>>}
  */
 export async function sendEach(handler, logs, events) {
+  /** @type {Record<string, Awaited<R> | { error: unknown }>} */
   const results = {};
   for (const [name, event] of Object.entries(events)) {
     logs.clear();
@@ -72,8 +87,20 @@ export async function sendEach(handler, logs, events) {
   return results;
 }
 
-/** A log sink for `createHandler({ write })` that remembers every line. */
+/**
+ * @typedef {object} CanaryLog
+ * @property {(line: string) => void} write
+ * @property {string[]} lines
+ * @property {(context?: string) => void} assertClean
+ * @property {() => void} clear
+ */
+
+/**
+ * A log sink for `createHandler({ write })` that remembers every line.
+ * @returns {CanaryLog}
+ */
 export function canaryLog() {
+  /** @type {string[]} */
   const lines = [];
   return {
     write: (line) => lines.push(line),

@@ -7,13 +7,23 @@ import fc from 'fast-check';
 
 const MAX_PRINTED_DEPTH = 16;
 
-/** A fast-check `reporter`: on failure, throws the usual report with a printable counterexample. */
+/**
+ * A fast-check `reporter`: on failure, throws the usual report with a printable counterexample.
+ * @template Ts
+ * @param {import('fast-check').RunDetails<Ts>} details
+ */
 export function reportFuzzFailure(details) {
   if (!details.failed) return;
   const printable = { ...details, counterexample: details.counterexample && cutDeep(details.counterexample, 0) };
-  throw new Error(fc.defaultReportMessage(printable), { cause: details.errorInstance });
+  // The cut counterexample no longer has the property's input type.
+  throw new Error(fc.defaultReportMessage(/** @type {import('fast-check').RunDetails<unknown>} */ (printable)), { cause: details.errorInstance });
 }
 
+/**
+ * @param {unknown} value
+ * @param {number} depth
+ * @returns {unknown}
+ */
 function cutDeep(value, depth) {
   if (value === null || typeof value !== 'object') return value;
   if (depth === MAX_PRINTED_DEPTH) return `[deeper than ${MAX_PRINTED_DEPTH} levels, not printed]`;

@@ -18,10 +18,20 @@ import {
 } from './fuzz.mjs';
 
 /**
+ * An HTTP API event while the fuzz replaces its parts: each part may end up holding anything.
+ * @typedef {object} FuzzedEvent
+ * @property {Record<string, unknown>} headers
+ * @property {unknown} [cookies]
+ * @property {unknown} [rawPath]
+ * @property { { http: Record<string, unknown>, requestId?: unknown } } requestContext
+ */
+
+/**
  * @param {object} options
- * @param {fc.Arbitrary<object>} options.valid  valid-looking events for this handler
+ * @param {fc.Arbitrary<import('./http-events.mjs').HttpEvent>} options.valid  valid-looking events for this handler
  * @param {string[]} options.paths              the handler's routes
  * @param {number} options.maxBodyBytes         the configured body limit
+ * @returns {fc.Arbitrary<unknown>}
  */
 export function httpEvents({ valid, paths, maxBodyBytes }) {
   return fc.oneof(
@@ -35,6 +45,9 @@ export function httpEvents({ valid, paths, maxBodyBytes }) {
  * The contract every answer keeps: a valid Lambda proxy result, never a 5xx (503 only
  * where the test injects an outage), JSON, and a problem detail with an `error` code on every refusal.
  * Returns the parsed body.
+ * @param { { statusCode: number, headers: Record<string, unknown>, body: string } } result  what the handler returned
+ * @param { { allowUnavailable?: boolean } } [options]
+ * @returns {unknown}
  */
 export function assertHttpContract(result, { allowUnavailable = false } = {}) {
   assert.ok(result && typeof result === 'object', 'the handler must return a result object');
@@ -54,18 +67,27 @@ export function assertHttpContract(result, { allowUnavailable = false } = {}) {
   return body;
 }
 
-/** An idempotency store that fails at the given steps, like DynamoDB unreachable or throttling mid-request. */
+/** @typedef {Pick<import('../../src/lib/idempotency.mjs').IdempotencyStore, 'claim' | 'complete' | 'release'>} FailingStore */
+
+/**
+ * An idempotency store that fails at the given steps, like DynamoDB unreachable or throttling mid-request.
+ * @param {string[]} failingSteps  of claim, complete, release
+ * @returns {FailingStore}
+ */
 export function failingStore(failingSteps) {
   const healthy = createMemoryStore();
   const fail = async () => {
     throw new Error('connect ECONNREFUSED (injected outage)');
   };
-  return Object.fromEntries(['claim', 'complete', 'release'].map((step) => [step, failingSteps.includes(step) ? fail : healthy[step]]));
+  return /** @type {FailingStore} */ (Object.fromEntries(/** @type {const} */ (['claim', 'complete', 'release']).map((step) => [step, failingSteps.includes(step) ? fail : healthy[step]])));
 }
 
 /**
  * HTTP API joins repeated headers with commas, so a duplicate arrives appended. Defined,
  * not assigned, so a header named "__proto__" is an own key, as JSON.parse makes it.
+ * @param {Record<string, unknown>} headers
+ * @param {string} name
+ * @param {unknown} value
  */
 export function addHeader(headers, name, value) {
   const previous = Object.hasOwn(headers, name) ? headers[name] : undefined;
@@ -82,6 +104,7 @@ const method = fc.oneof(
   { weight: 1, arbitrary: hostileText },
 );
 
+/** @param {string[]} paths */
 function pathLike(paths) {
   const known = fc.constantFrom(...paths);
   return fc.oneof(
@@ -133,6 +156,7 @@ const headerEdits = fc.record({
 /** Instead of a headers object: nothing, or something that is not an object of strings. */
 const brokenHeaders = fc.constantFrom(undefined, null, 'content-type: application/json', 42, [], ['application/json'], true);
 
+/** @param {number} maxBodyBytes */
 function textBody(maxBodyBytes) {
   const nearLimit = fc.tuple(fc.integer({ min: -8, max: 8 }), fc.constantFrom('x', 'é', '🙂')).map(([offset, unit]) => {
     const head = '{"amount":1299,"currency":"EUR","note":"';
@@ -151,7 +175,10 @@ function textBody(maxBodyBytes) {
   );
 }
 
-/** Body and isBase64Encoded, including a flag that lies in either direction. */
+/**
+ * Body and isBase64Encoded, including a flag that lies in either direction.
+ * @param {number} maxBodyBytes
+ */
 function bodyEdit(maxBodyBytes) {
   const encodings = fc.constantFrom('plain', 'base64', 'flagged but plain', 'encoded but unflagged', 'flag as a string');
   return fc.oneof(
@@ -163,6 +190,10 @@ function bodyEdit(maxBodyBytes) {
   );
 }
 
+/**
+ * @param {Buffer} bytes
+ * @param {string} encoding  one of `encodings` in bodyEdit
+ */
 function encodeBody(bytes, encoding) {
   switch (encoding) {
     case 'base64':
@@ -186,9 +217,30 @@ const envelopeEdit = fc.oneof(
   fc.record({ requestId: fc.oneof(hostileJsonValue, enormousText) }),
 );
 
-/** Leave a part alone two times in three, so most events differ from a valid one in one or two places. */
+/**
+ * Leave a part alone two times in three, so most events differ from a valid one in one or two places.
+ * @template T
+ * @param {fc.Arbitrary<T>} arbitrary
+ */
 const sometimes = (arbitrary) => fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 
+/**
+ * The parts of one event that get replaced (undefined: left alone).
+ * @typedef {object} Edit
+ * @property {string} [method]
+ * @property {string} [path]
+ * @property { { add: [string, unknown][], drop: string[] } } [headers]
+ * @property { { value: unknown } } [brokenHeaders]  instead of the headers object
+ * @property {unknown} [cookies]
+ * @property { { body: unknown, isBase64Encoded?: unknown } } [body]
+ * @property { { rawPath?: unknown, requestContext?: unknown, requestId?: unknown } } [envelope]
+ * @property {string} canary
+ */
+
+/**
+ * @param { { paths: string[], maxBodyBytes: number } } options
+ * @returns {fc.Arbitrary<Edit>}
+ */
 function edits({ paths, maxBodyBytes }) {
   return fc.record({
     method: sometimes(method),
@@ -202,6 +254,10 @@ function edits({ paths, maxBodyBytes }) {
   });
 }
 
+/**
+ * @param {FuzzedEvent} event
+ * @param {Edit} edit
+ */
 function applyEdits(event, edit) {
   if (edit.method !== undefined) event.requestContext.http.method = edit.method;
   if (edit.path !== undefined) event.rawPath = event.requestContext.http.path = edit.path;
@@ -212,10 +268,11 @@ function applyEdits(event, edit) {
   if (edit.cookies !== undefined) event.cookies = edit.cookies;
   if (edit.body) Object.assign(event, edit.body);
   withCanaries(event, edit.canary);
-  if (edit.brokenHeaders) event.headers = edit.brokenHeaders.value;
+  // From here on the event need not be an HTTP API event any more.
+  if (edit.brokenHeaders) /** @type {Record<string, unknown>} */ (event).headers = edit.brokenHeaders.value;
   const envelope = edit.envelope ?? {};
   if ('rawPath' in envelope) event.rawPath = envelope.rawPath;
-  if ('requestContext' in envelope) event.requestContext = envelope.requestContext;
+  if ('requestContext' in envelope) /** @type {Record<string, unknown>} */ (event).requestContext = envelope.requestContext;
   if ('requestId' in envelope) event.requestContext.requestId = envelope.requestId;
   return event;
 }
@@ -230,13 +287,17 @@ const canaries = fc.oneof(
   { weight: 1, arbitrary: fc.constant('secrets') },
 );
 
+/**
+ * @param {FuzzedEvent} event
+ * @param {string} canary  one of `canaries`
+ */
 function withCanaries(event, canary) {
   if (canary === 'none') return event;
   addHeader(event.headers, 'authorization', canaryHeaders.authorization);
   addHeader(event.headers, 'cookie', canaryHeaders.cookie);
   event.cookies = [...(Array.isArray(event.cookies) ? event.cookies : []), ...canaryCookies];
   if (canary === 'secrets') {
-    for (const name of ['x-api-key', 'webhook-signature', 'stripe-signature', 'x-hub-signature-256']) event.headers[name] = canaryHeaders[name];
+    for (const name of /** @type {const} */ (['x-api-key', 'webhook-signature', 'stripe-signature', 'x-hub-signature-256'])) event.headers[name] = canaryHeaders[name];
   }
   return event;
 }

@@ -9,7 +9,9 @@ import { jsonPost, logCollector } from '../support/http-events.mjs';
 
 const ORDER = { amount: 1299, currency: 'EUR' };
 
+/** @param {Parameters<typeof createHandler>[0]} [options] */
 function setup(options) {
+  /** @type {unknown[]} */
   const accepted = [];
   const logs = logCollector();
   const handler = createHandler({
@@ -22,6 +24,7 @@ function setup(options) {
   return { handler, accepted, logs };
 }
 
+/** @param {string} apiKey */
 const order = (apiKey) => jsonPost('/orders', ORDER, { 'idempotency-key': `k-${apiKey}`, 'x-api-key': apiKey });
 
 it('answers 401 without detail, and runs nothing, for a missing or unknown key', async () => {
@@ -72,6 +75,7 @@ it('never writes the supplied key to the logs', async () => {
 
 it('gives two API-key callers that send the same Idempotency-Key and payload each their own order', async () => {
   const { handler, accepted } = setup({ apiKeys: ['key-of-shop-a', 'key-of-shop-b'] });
+  /** @param {string} apiKey */
   const send = (apiKey) => handler(jsonPost('/orders', ORDER, { 'idempotency-key': 'shared-key', 'x-api-key': apiKey }), {});
   const first = await send('key-of-shop-a');
   const second = await send('key-of-shop-b');

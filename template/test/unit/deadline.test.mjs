@@ -8,6 +8,7 @@ import { DeadlineExceededError, createBudget, withDeadline } from '../../src/lib
 const never = () => new Promise(() => {});
 
 it('rejects a call that never answers after its time, and aborts the signal it read', async () => {
+  /** @type {AbortSignal | undefined} */
   let signal;
   const started = Date.now();
   await assert.rejects(
@@ -18,10 +19,11 @@ it('rejects a call that never answers after its time, and aborts the signal it r
     (error) => error instanceof DeadlineExceededError && /store claim did not answer within 30 ms/.test(error.message),
   );
   assert.ok(Date.now() - started >= 25);
-  assert.equal(signal.aborted, true);
+  assert.equal(/** @type {AbortSignal} */ (signal).aborted, true);
 });
 
 it('hands an already aborted signal to an operation that reads it only after the deadline', async () => {
+  /** @type {import('../../src/lib/deadline.mjs').DeadlineOptions | undefined} */
   let options;
   await assert.rejects(
     withDeadline('late reader', 10, (given) => {
@@ -30,15 +32,16 @@ it('hands an already aborted signal to an operation that reads it only after the
     }),
     DeadlineExceededError,
   );
-  assert.equal(options.signal.aborted, true);
+  assert.equal(/** @type {import('../../src/lib/deadline.mjs').DeadlineOptions} */ (options).signal.aborted, true);
 });
 
 it('returns what the operation returns, sync or async, and never aborts its signal', async () => {
+  /** @type {AbortSignal | undefined} */
   let signal;
   assert.equal(await withDeadline('quick', 20, (options) => ((signal = options.signal), Promise.resolve('answer'))), 'answer');
   assert.equal(await withDeadline('sync', 20, () => 42), 42);
   await sleep(40);
-  assert.equal(signal.aborted, false);
+  assert.equal(/** @type {AbortSignal} */ (signal).aborted, false);
 });
 
 it('passes on the error of an operation that throws, before or after it returns a promise', async () => {

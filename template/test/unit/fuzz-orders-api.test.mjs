@@ -14,6 +14,10 @@ import { fuzz } from '../support/fuzz.mjs';
 import { assertHttpContract, failingStore, httpEvents } from '../support/hostile-http.mjs';
 import { handlerAuth, httpEvent, jsonPost } from '../support/http-events.mjs';
 
+/** @typedef {NonNullable<Parameters<typeof createHandler>[0]>} Options */
+/** @typedef {ReturnType<typeof createHandler>} Handler */
+/** @typedef {Awaited<ReturnType<Handler>>} Result */
+
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 
 // A few keys come back again and again, so the fuzz reaches replays and 422s too.
@@ -45,8 +49,10 @@ const validLooking = fc.oneof(
 );
 const events = httpEvents({ valid: validLooking, paths: ['/orders', '/health'], maxBodyBytes: config.maxBodyBytes });
 
+/** @param {Omit<Options, 'apiKeys'> & { apiKeys?: string[] | (() => Promise<string[]>) } } [overrides]  apiKeys: auth api_key only */
 function setup(overrides = {}) {
   const logs = canaryLog();
+  /** @type {import('../../src/orders.mjs').Order[]} */
   const accepted = [];
   const handler = createHandler({
     ...handlerAuth,
@@ -59,7 +65,13 @@ function setup(overrides = {}) {
   return { handler, logs, accepted };
 }
 
-/** Checks one answer; the side effect must have run exactly when an order was accepted fresh. */
+/**
+ * Checks one answer; the side effect must have run exactly when an order was accepted fresh.
+ * @param {unknown} event
+ * @param {(event: unknown) => Promise<Result>} invoke
+ * @param { { logs: ReturnType<typeof canaryLog>, accepted: unknown[] } } harness
+ * @param { { allowUnavailable?: boolean } } [options]
+ */
 async function checkOne(event, invoke, { logs, accepted }, { allowUnavailable = false } = {}) {
   logs.clear();
   const before = accepted.length;
@@ -78,9 +90,12 @@ it('answers every hostile or valid-looking request with JSON and never a 5xx', a
 });
 
 it('answers 503, and runs no side effect twice, while the idempotency store is down', async () => {
+  /** @type {import('../../src/orders.mjs').Order[]} */
   const accepted = [];
   const logs = canaryLog();
+  /** @type {Options} */
   const shared = { write: logs.write, handOn: async (order) => accepted.push(order) };
+  /** @type {Record<string, Handler>} */
   const handlers = {
     claim: setup({ ...shared, store: failingStore(['claim']) }).handler,
     complete: setup({ ...shared, store: failingStore(['complete', 'release']) }).handler,
@@ -95,7 +110,7 @@ it('answers 503, and runs no side effect twice, while the idempotency store is d
   await fuzz({
     target: 'orders-api with store outage',
     // A Lambda near its timeout (50 ms of budget left): a failing store gives up quickly, as it does then.
-    handler: ({ outage, event }, context) => handlers[outage](event, { ...context, getRemainingTimeInMillis: () => 300 }),
+    handler: (/** @type { { outage: string, event: unknown } } */ { outage, event }, /** @type { { awsRequestId: string } } */ context) => handlers[outage](/** @type {Parameters<Handler>[0]} */ (event), { ...context, getRemainingTimeInMillis: () => 300 }),
     arbitrary: fc.record({ outage: fc.constantFrom(...Object.keys(handlers)), event: events }),
     check: async (input, invoke) => {
       const result = await checkOne(input, invoke, { logs, accepted }, { allowUnavailable: true });

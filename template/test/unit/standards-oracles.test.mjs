@@ -11,15 +11,20 @@ import { canonicalJson } from '../../src/lib/idempotency.mjs';
 import { parseIdempotencyKey } from '../../src/lib/idempotency-key.mjs';
 import { FUZZ_RUNS } from '../support/fuzz.mjs';
 
-/** What the Idempotency-Key draft makes of a field, per the `structured-headers` parser. */
+/**
+ * What the Idempotency-Key draft makes of a field, per the `structured-headers` parser.
+ * @param {string} field
+ */
 function referenceKey(field) {
+  /** @type {import('structured-headers').BareItem} */
   let value;
   try {
     [value] = parseItem(field);
   } catch {
     return { refused: true };
   }
-  if (value instanceof Token) value = value.value;
+  // A Token's text: `value`, which the package's typings declare private.
+  if (value instanceof Token) value = /** @type { { value: string } } */ (/** @type {unknown} */ (value)).value;
   if (typeof value !== 'string') return { refused: true }; // a number, bytes, a boolean, a date…
   if (value === '') return { missing: true };
   return value.length <= 255 ? { key: value } : { invalid: true };
@@ -35,6 +40,7 @@ const rawField = fc.string({ unit: fieldChar, maxLength: 24 });
 // Between quotes, where escapes and forbidden characters matter most.
 const quotedField = fc.tuple(fc.string({ unit: fieldChar, maxLength: 12 }), fc.string({ unit: fieldChar, maxLength: 4 })).map(([inside, after]) => `"${inside}"${after}`);
 
+/** @param {string} text */
 const quote = (text) => `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 const bareItem = fc.oneof(
   fc.string({ unit: fc.constantFrom(...' !#az~"\\'), maxLength: 8 }).map(quote),
@@ -61,7 +67,7 @@ it('parses Idempotency-Key exactly as the structured-headers reference does, plu
         // Our one extension: a bare key that is not an RFC token (it starts with a digit or a symbol).
         const start = field.trimStart();
         assert.doesNotMatch(start, /^[A-Za-z*"]/, field);
-        assert.equal(ours.key, /^[!#$%&'*+\-.^_`|~0-9A-Za-z][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*/.exec(start)[0], field);
+        assert.equal(ours.key, /** @type {RegExpExecArray} */ (/^[!#$%&'*+\-.^_`|~0-9A-Za-z][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*/.exec(start))[0], field);
       } else {
         assert.ok(ours.invalid || (ours.missing && field.trim() === ''), `${JSON.stringify(field)} → ${JSON.stringify(ours)}`);
       }
@@ -91,9 +97,11 @@ it('writes the same canonical JSON as the canonicalize reference (RFC 8785)', ()
 });
 
 it('writes canonical JSON for values nested deeper than any stack, and refuses a cyclic one', () => {
+  /** @type {unknown} */
   let deep = 1;
   for (let level = 0; level < 100_000; level += 1) deep = level % 2 ? [deep] : { a: deep };
   assert.equal(canonicalJson(deep), `${'[{"a":'.repeat(50_000)}1${'}]'.repeat(50_000)}`);
+  /** @type {Record<string, unknown>} */
   const cyclic = { a: 1 };
   cyclic.b = [cyclic];
   assert.throws(() => canonicalJson(cyclic), TypeError);

@@ -7,17 +7,28 @@
 import { clientOptions, loadAwsSdk } from '../aws-sdk.mjs';
 import { ClaimLostError, COMPLETED, IN_PROGRESS } from '../idempotency.mjs';
 
+/** @typedef {import('../idempotency.mjs').IdempotencyStore} IdempotencyStore */
+/** @typedef {import('../idempotency.mjs').IdempotencyRecord} IdempotencyRecord */
+
 const { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } =
-  loadAwsSdk('@aws-sdk/client-dynamodb');
+  /** @type {typeof import('@aws-sdk/client-dynamodb')} */ (loadAwsSdk('@aws-sdk/client-dynamodb'));
 
 // A DynamoDB item holds at most 400 KB; the key, fingerprint, token and state need well under 4 KB of it.
 export const MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
 
-/** The store's client, which cannot hang (clientOptions in ../aws-sdk.mjs). */
+/**
+ * The store's client, which cannot hang (clientOptions in ../aws-sdk.mjs).
+ * @param { { timeoutMs?: number } } [options]
+ * @returns {InstanceType<typeof DynamoDBClient>}
+ */
 export function createDynamoDbClient({ timeoutMs = 3000 } = {}) {
   return new DynamoDBClient(clientOptions(timeoutMs));
 }
 
+/**
+ * @param { { tableName: string, client?: InstanceType<typeof DynamoDBClient> } } options
+ * @returns {IdempotencyStore}
+ */
 export function createDynamoDbStore({ tableName, client = createDynamoDbClient() }) {
   return {
     maxResultBytes: MAX_RESULT_BYTES,
@@ -97,6 +108,13 @@ export function createDynamoDbStore({ tableName, client = createDynamoDbClient()
   };
 }
 
+/**
+ * @param {InstanceType<typeof DynamoDBClient>} client
+ * @param {string} tableName
+ * @param {string} key
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<Partial<IdempotencyRecord> | null>}
+ */
 async function readRecord(client, tableName, key, signal) {
   const { Item } = await client.send(
     new GetItemCommand({ TableName: tableName, Key: { pk: { S: key } }, ConsistentRead: true }),
@@ -108,6 +126,6 @@ async function readRecord(client, tableName, key, signal) {
     state: Item.state?.S,
     leaseUntil: Number(Item.leaseUntil?.N ?? 0),
     expiresAt: Number(Item.expiresAt?.N ?? 0),
-    result: Item.result ? JSON.parse(Item.result.S) : undefined,
+    result: Item.result ? JSON.parse(/** @type {string} */ (Item.result.S)) : undefined,
   };
 }

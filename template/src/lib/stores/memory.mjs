@@ -3,7 +3,14 @@
 // process, so it is never used when deployed.
 import { ClaimLostError, COMPLETED, IN_PROGRESS, isLiveRecord } from '../idempotency.mjs';
 
+/** @typedef {import('../idempotency.mjs').IdempotencyStore} IdempotencyStore */
+/** @typedef {import('../idempotency.mjs').IdempotencyRecord} IdempotencyRecord */
+
+/** The memory store, which also tells how many records it holds. @typedef {IdempotencyStore & { size: () => number } } MemoryStore */
+
+/** @returns {MemoryStore} */
 export function createMemoryStore() {
+  /** @type {Map<string, IdempotencyRecord & { key: string }>} */
   const records = new Map();
 
   return {
