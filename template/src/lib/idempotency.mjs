@@ -5,7 +5,7 @@ import { openBudget } from './deadline.mjs';
 import { sha256Hex } from './digest.mjs';
 import { describeError } from './logger.mjs';
 
-/** @typedef {import('./logger.mjs').Logger} Logger */
+/** @typedef {Pick<import('./logger.mjs').Logger, 'error' | 'warn'>} RunLog  what runOnce logs with: any logger, or a test's fake */
 /** @typedef {import('./deadline.mjs').Budget} Budget */
 
 /**
@@ -171,7 +171,7 @@ export class ClaimLostError extends Error {
  * @param {number} options.ttlSeconds
  * @param {number} options.leaseSeconds
  * @param {() => Promise<R & { retryable?: boolean }>} options.execute
- * @param {Logger} options.log
+ * @param {RunLog} options.log
  * @param {() => number} [options.now]       epoch seconds
  * @param {Budget} [options.budget]
  * @param {(result: R, limit: number | undefined) => T} [options.tooLarge]
@@ -240,7 +240,7 @@ const RETRY_PAUSES_MS = [20, 80, 200];
 
 /**
  * The side effect already happened: record it, retrying (a few times, inside the budget).
- * @param { { store: IdempotencyStore, key: string, token: string, result: unknown, expiresAt: number, log: Logger, budget: Budget } } options
+ * @param { { store: IdempotencyStore, key: string, token: string, result: unknown, expiresAt: number, log: RunLog, budget: Budget } } options
  */
 async function completeWithinBudget({ store, key, token, result, expiresAt, log, budget }) {
   for (let attempt = 0; ; attempt += 1) {
@@ -264,7 +264,7 @@ async function completeWithinBudget({ store, key, token, result, expiresAt, log,
  * @param {IdempotencyStore} store
  * @param {string} key
  * @param {string} token
- * @param {Logger} log
+ * @param {RunLog} log
  * @param {Budget} budget
  */
 async function releaseQuietly(store, key, token, log, budget) {
