@@ -12,12 +12,12 @@ const importMs = performance.now() - importStarted;
 
 /**
  * What one process prints after `COLD `: requestMs and outcome only when it answered a fixture.
- * @typedef {{ bootMs: number, importMs: number, requestMs?: number, outcome?: Outcome }} ColdResult
+ * @typedef { { bootMs: number, importMs: number, requestMs?: number, outcome?: Outcome } } ColdResult
  */
 
 /**
  * How the first event ended: an HTTP status, the number of records that failed, or what was thrown.
- * @typedef {{ status?: number, failed?: number, threw?: string }} Outcome
+ * @typedef { { status?: number, failed?: number, threw?: string } } Outcome
  */
 
 /** @type {ColdResult} */
@@ -28,12 +28,12 @@ process.stdout.write(`\nCOLD ${JSON.stringify(result)}\n`);
 /**
  * What this script uses of the module it imported, src/handler.mjs of any use case (the
  * module is chosen at run time, so its own types are not known here).
- * @typedef {{ createHandler: (local: { secrets?: string[], apiKeys?: string[] }) => (event: unknown, context: Partial<import('aws-lambda').Context>) => Promise<HandlerAnswer | undefined> }} HandlerModule
+ * @typedef { { createHandler: (local: { secrets?: string[], apiKeys?: string[] }) => (event: unknown, context: Partial<import('aws-lambda').Context>) => Promise<HandlerAnswer | undefined> } } HandlerModule
  */
 
 /**
  * The parts of an answer outcomeOf reads: an HTTP result, or a batch's failed records.
- * @typedef {{ statusCode?: number, batchItemFailures?: unknown[], failed?: unknown[] }} HandlerAnswer
+ * @typedef { { statusCode?: number, batchItemFailures?: unknown[], failed?: unknown[] } } HandlerAnswer
  */
 
 // The handler as `npm run invoke` builds it: the local secrets and API keys of scripts/
@@ -47,20 +47,20 @@ async function answerFirstEvent({ createHandler }, file) {
   const { existsSync, readFileSync } = await import('node:fs');
   /** @type {unknown} */
   let event = JSON.parse(readFileSync(file, 'utf8'));
-  /** @type {{ secrets?: string[], apiKeys?: string[] }} */
+  /** @type { { secrets?: string[], apiKeys?: string[] } } */
   const local = {};
   const webhookFixtures = new URL('./webhook-fixtures.mjs', import.meta.url);
   if (existsSync(webhookFixtures)) {
     // import() takes the URL as its string (TypeScript types the specifier as string only);
     // the module exists in webhook projects only, so its shape is written out here.
-    const { ACCEPTED_LOCAL_SECRETS, signFixture } = /** @type {{ ACCEPTED_LOCAL_SECRETS: string[], signFixture: (fixture: unknown) => Promise<unknown> }} */ (
+    const { ACCEPTED_LOCAL_SECRETS, signFixture } = /** @type { { ACCEPTED_LOCAL_SECRETS: string[], signFixture: (fixture: unknown) => Promise<unknown> } } */ (
       await import(/** @type {string} */ (/** @type {unknown} */ (webhookFixtures)))
     );
     local.secrets = ACCEPTED_LOCAL_SECRETS;
     event = await signFixture(event);
   }
   const apiKeys = new URL('./local-api-keys.mjs', import.meta.url);
-  if (existsSync(apiKeys)) local.apiKeys = /** @type {{ LOCAL_API_KEYS: string[] }} */ (await import(/** @type {string} */ (/** @type {unknown} */ (apiKeys)))).LOCAL_API_KEYS;
+  if (existsSync(apiKeys)) local.apiKeys = /** @type { { LOCAL_API_KEYS: string[] } } */ (await import(/** @type {string} */ (/** @type {unknown} */ (apiKeys)))).LOCAL_API_KEYS;
 
   const handler = createHandler(local);
   const context = { awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => 10_000 };

@@ -22,7 +22,7 @@ const answers = readAnswers(path.join(root, '.copier-answers.yml'));
 /** @type {Set<string | undefined>} */
 const HTTP_SOURCES = new Set(['http_api', 'function_url', 'fetch']);
 
-/** @type {{ mark: '✓' | '✗' | '–', row: string, reason: string }[]} */
+/** @type { { mark: '✓' | '✗' | '–', row: string, reason: string }[]} */
 const rows = [];
 /** @param {string} row @param {string} reason */
 const pass = (row, reason) => rows.push({ mark: '✓', row, reason });
@@ -169,7 +169,7 @@ function checkRetention() {
 
 // ---------------------------------------------------------------- helpers --
 
-/** @returns {{ files: string[], source: string }} */
+/** @returns { { files: string[], source: string } } */
 function trackedFiles() {
   const git = spawnSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' });
   if (git.status === 0 && git.stdout) return { files: git.stdout.split('\0').filter(Boolean), source: 'tracked' };
@@ -230,7 +230,7 @@ function yamlScalar(text) {
 
 /**
  * The parts of wrangler.jsonc this script reads (findUnlimitedRoutes of Workers reads more).
- * @typedef {{ compatibility_date?: string, observability?: { enabled?: boolean } }} WranglerConfig
+ * @typedef { { compatibility_date?: string, observability?: { enabled?: boolean } } } WranglerConfig
  */
 
 /** @returns {WranglerConfig | null} */

@@ -4,8 +4,8 @@ import { jsonResponse } from './lib/http.mjs';
 
 const CURRENCY = /^[A-Z]{3}$/;
 
-/** @typedef {{ amount: number, currency: string }} OrderInput */
-/** @typedef {OrderInput & { orderId: string, status: 'accepted' }} Order */
+/** @typedef { { amount: number, currency: string } } OrderInput */
+/** @typedef {OrderInput & { orderId: string, status: 'accepted' } } Order */
 /**
  * @typedef {(order: Order, context: { idempotencyKey: string, log: import('./lib/logger.mjs').Logger }) => Promise<unknown>} HandOn
  */
@@ -35,7 +35,7 @@ export function validateOrder(input) {
  * caller and Idempotency-Key; the default only logs, so replace it with yours. Pass
  * `idempotencyKey` on (see logOrder): it is how downstream drops the one duplicate a store
  * outage right after the side effect can still cause.
- * @param {{ handOn: HandOn }} options
+ * @param { { handOn: HandOn } } options
  * @returns {import('./lib/api.mjs').Route[]}
  */
 export function createOrderRoutes({ handOn }) {
@@ -47,7 +47,7 @@ export function createOrderRoutes({ handOn }) {
       body: 'json',
       idempotent: true,
       validate: validateOrder,
-      /** @param {import('./lib/api.mjs').RouteContext & { input: OrderInput, idempotencyKey: string }} context */
+      /** @param {import('./lib/api.mjs').RouteContext & { input: OrderInput, idempotencyKey: string } } context */
       handle: async ({ input, log, idempotencyKey }) => {
         /** @type {Order} */
         const order = { orderId: crypto.randomUUID(), status: 'accepted', amount: input.amount, currency: input.currency };
@@ -64,7 +64,7 @@ export function createOrderRoutes({ handOn }) {
  *   SQS FIFO:  new SendMessageCommand({ QueueUrl, MessageGroupId, MessageBody, MessageDeduplicationId: idempotencyKey })
  *   HTTP API:  fetch(url, { method: 'POST', headers: { 'Idempotency-Key': `"${idempotencyKey}"` }, body })
  * @param {Order} order
- * @param {{ idempotencyKey: string, log: import('./lib/logger.mjs').Logger }} context
+ * @param { { idempotencyKey: string, log: import('./lib/logger.mjs').Logger } } context
  * @returns {Promise<void>}
  */
 export async function logOrder(order, { idempotencyKey, log }) {

@@ -29,7 +29,7 @@ import { openBudget } from './lib/deadline.mjs';
  * @returns {SecretLoader}
  */
 export function createSecretLoader({ secretId, parameterName, cacheSeconds, timeoutMs = 3000 }, { fetchSecretString = fetchFromAws, clock = Date.now } = {}) {
-  /** @type {{ secrets: string[], loadedAt: number } | null} */
+  /** @type { { secrets: string[], loadedAt: number } | null} */
   let cached = null;
   return async function loadSecrets({ budget = openBudget(timeoutMs) } = {}) {
     if (cached && clock() - cached.loadedAt < cacheSeconds * 1000) return cached.secrets;

@@ -27,7 +27,7 @@ export const ALLOW_COMMENT = 'secret-scan: allow';
 
 /**
  * One secret-looking string: its kind, 1-based line, first characters and SHA-256 (hex).
- * @typedef {{ kind: string, line: number, preview: string, digest: string }} SecretFinding
+ * @typedef { { kind: string, line: number, preview: string, digest: string } } SecretFinding
  */
 
 /**

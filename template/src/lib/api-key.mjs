@@ -8,13 +8,16 @@ import { sha256 } from './digest.mjs';
 import { errorResponse } from './http.mjs';
 import { describeError } from './logger.mjs';
 
+/** A secret store's reader of the current keys (src/secrets.mjs makes one on Lambda). */
+/** @typedef {(options?: { budget?: import('./deadline.mjs').Budget }) => Promise<string[]>} KeyLoader */
+
 /**
- * @param {string | string[] | undefined | import('../secrets.mjs').SecretLoader} keys
+ * @param {string | string[] | undefined | KeyLoader} keys
  * @returns {import('./api.mjs').Authenticate}
  */
 export function createApiKeyCheck(keys) {
   const staticDigests = typeof keys === 'function' ? null : digestsOf(keys);
-  /** @type {{ keys: undefined, digests: undefined } | { keys: string[], digests: Promise<Uint8Array[]> }} */
+  /** @type { { keys: undefined, digests: undefined } | { keys: string[], digests: Promise<Uint8Array[]> } } */
   let loaded = { keys: undefined, digests: undefined };
 
   /**
@@ -24,7 +27,7 @@ export function createApiKeyCheck(keys) {
   async function currentDigests(budget) {
     if (staticDigests) return staticDigests;
     // Only a loader gets here (staticDigests is null), but TypeScript does not narrow `keys` across functions.
-    const list = await /** @type {import('../secrets.mjs').SecretLoader} */ (keys)({ budget });
+    const list = await /** @type {KeyLoader} */ (keys)({ budget });
     // The loader caches its keys; hash them again only when it hands back a new list.
     if (list !== loaded.keys) loaded = { keys: list, digests: digestsOf(list) };
     return loaded.digests;

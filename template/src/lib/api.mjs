@@ -18,14 +18,14 @@ import { describeError } from './logger.mjs';
  * @property {number} [storeTimeoutMs]
  */
 
-/** @typedef {{ field: string, message: string }} FieldError */
+/** @typedef { { field: string, message: string } } FieldError */
 
 /**
  * What a route's validate() returns: only the known fields, or what is wrong.
- * @typedef {{ value: unknown, errors?: undefined } | { errors: FieldError[], value?: undefined }} Validation
+ * @typedef { { value: unknown, errors?: undefined } | { errors: FieldError[], value?: undefined } } Validation
  */
 
-/** @typedef {{ value: unknown, response?: undefined } | { response: import('./http.mjs').HttpResponse, value?: undefined }} BodyRead */
+/** @typedef { { value: unknown, response?: undefined } | { response: import('./http.mjs').HttpResponse, value?: undefined } } BodyRead */
 /** @typedef {(request: import('./http.mjs').HttpRequest, config: ApiConfig) => BodyRead} BodyReader */
 
 /**
@@ -39,7 +39,7 @@ import { describeError } from './logger.mjs';
 
 /**
  * validate() and handle() are methods so a route can type its own input.
- * @typedef {{
+ * @typedef { {
  *   method: string,
  *   path: string,
  *   body?: 'json' | BodyReader,
@@ -47,7 +47,7 @@ import { describeError } from './logger.mjs';
  *   validate?(input: unknown): Validation,
  *   idempotencyKey?(request: import('./http.mjs').HttpRequest): string | undefined,
  *   handle(context: RouteContext): Promise<import('./http.mjs').HttpResponse>,
- * }} Route
+ * } } Route
  */
 
 /** @typedef {(request: import('./http.mjs').HttpRequest, options?: { requestId?: string, deadlineAt?: number }) => Promise<import('./http.mjs').HttpResponse>} Api */
@@ -57,7 +57,7 @@ import { describeError } from './logger.mjs';
  * @typedef {(request: import('./http.mjs').HttpRequest, context: { log: import('./logger.mjs').Logger, budget: import('./deadline.mjs').Budget }) => Promise<import('./http.mjs').HttpResponse | null>} Authenticate
  */
 
-/** @typedef {{ route: string, idempotency?: string }} Outcome  what the request's log line reports */
+/** @typedef { { route: string, idempotency?: string } } Outcome  what the request's log line reports */
 
 /**
  * What every step of one request can use.
@@ -159,7 +159,7 @@ async function dispatch(request, { routes, store, config, log, authenticate, out
  * The Idempotency-Key header (a Structured Field string), or the route's own key (a webhook's event id).
  * @param {Route} route
  * @param {import('./http.mjs').HttpRequest} request
- * @returns {{ value: string, response?: undefined } | { response: import('./http.mjs').HttpResponse, value?: undefined }}
+ * @returns { { value: string, response?: undefined } | { response: import('./http.mjs').HttpResponse, value?: undefined } }
  */
 function idempotencyKeyOf(route, request) {
   if (route.idempotencyKey) {
@@ -179,7 +179,7 @@ function idempotencyKeyOf(route, request) {
 }
 
 /**
- * @param {Omit<Pipeline, 'routes' | 'authenticate'> & { route: Route, request: import('./http.mjs').HttpRequest, input: unknown, body: unknown, key: string }} step
+ * @param {Omit<Pipeline, 'routes' | 'authenticate'> & { route: Route, request: import('./http.mjs').HttpRequest, input: unknown, body: unknown, key: string } } step
  * @returns {Promise<import('./http.mjs').HttpResponse>}
  */
 async function runIdempotently({ route, request, input, body, key, store, config, log, outcome, now, budget }) {

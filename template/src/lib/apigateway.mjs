@@ -17,9 +17,9 @@ import { Buffer } from 'node:buffer';
 
 /**
  * @typedef {object} HttpEventContext
- * @property {{ method?: string, path?: string }} [http]
+ * @property { { method?: string, path?: string } } [http]
  * @property {string} [requestId]
- * @property {{ iam?: { userArn?: string } } | null} [authorizer]  only behind IAM auth
+ * @property { { iam?: { userArn?: string } } | null} [authorizer]  only behind IAM auth
  */
 
 // API Gateway always sends strings here; anything else (a hand-written or broken event)

@@ -26,7 +26,7 @@ export function createConfigReader(env, write) {
      * A whole number between `min` and `max`; `fallback` when the setting is absent or empty.
      * @param {string} name
      * @param {number} fallback
-     * @param {{ min: number, max: number, unit: string }} rule
+     * @param { { min: number, max: number, unit: string } } rule
      * @returns {number}
      */
     integer(name, fallback, { min, max, unit }) {

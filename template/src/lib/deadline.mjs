@@ -5,7 +5,7 @@
 
 /**
  * What a deadline-bound operation gets: `signal` aborts when the deadline passes.
- * @typedef {{ readonly signal: AbortSignal }} DeadlineOptions
+ * @typedef { { readonly signal: AbortSignal } } DeadlineOptions
  */
 
 /**

@@ -83,7 +83,7 @@ export function correlationIdFrom(headers, fallback) {
  * @param {import('./api.mjs').Route[]} routes
  * @param {string} method
  * @param {string} path
- * @returns {{ route: import('./api.mjs').Route, response?: undefined } | { response: HttpResponse, route?: undefined }}
+ * @returns { { route: import('./api.mjs').Route, response?: undefined } | { response: HttpResponse, route?: undefined } }
  */
 export function matchRoute(routes, method, path) {
   const samePath = routes.filter((route) => route.path === path);

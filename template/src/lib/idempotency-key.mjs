@@ -24,12 +24,12 @@ const BYTES = /^:[A-Za-z0-9+/=]*:/;
 
 /**
  * The header's text, and how far it has been read.
- * @typedef {{ text: string, at: number }} KeyCursor
+ * @typedef { { text: string, at: number } } KeyCursor
  */
 
 /**
  * The header's key, or that it is missing or invalid.
- * @typedef {{ key: string, missing?: undefined, invalid?: undefined } | { missing: true, key?: undefined, invalid?: undefined } | { invalid: true, key?: undefined, missing?: undefined }} ParsedKey
+ * @typedef { { key: string, missing?: undefined, invalid?: undefined } | { missing: true, key?: undefined, invalid?: undefined } | { invalid: true, key?: undefined, missing?: undefined } } ParsedKey
  */
 
 /**

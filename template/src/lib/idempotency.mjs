@@ -5,7 +5,7 @@ import { openBudget } from './deadline.mjs';
 import { sha256Hex } from './digest.mjs';
 import { describeError } from './logger.mjs';
 
-/** @typedef {import('./logger.mjs').Logger} Logger */
+/** @typedef {Pick<import('./logger.mjs').Logger, 'error' | 'warn'>} RunLog  what runOnce logs with: any logger, or a test's fake */
 /** @typedef {import('./deadline.mjs').Budget} Budget */
 
 /**
@@ -19,12 +19,12 @@ import { describeError } from './logger.mjs';
  * @property {unknown} [result]      once completed
  */
 
-/** @typedef {{ key: string, fingerprint: string, token: string, now: number, leaseUntil: number, expiresAt: number }} ClaimRequest */
-/** @typedef {{ key: string, token: string, result: unknown, expiresAt: number }} CompleteRequest */
-/** @typedef {{ key: string, token: string }} ReleaseRequest */
+/** @typedef { { key: string, fingerprint: string, token: string, now: number, leaseUntil: number, expiresAt: number } } ClaimRequest */
+/** @typedef { { key: string, token: string, result: unknown, expiresAt: number } } CompleteRequest */
+/** @typedef { { key: string, token: string } } ReleaseRequest */
 /**
  * A claim either wins the key or reports the record that holds it.
- * @typedef {{ claimed: true } | { claimed: false, record: Partial<IdempotencyRecord> }} ClaimResult
+ * @typedef { { claimed: true } | { claimed: false, record: Partial<IdempotencyRecord> } } ClaimResult
  */
 
 /**
@@ -171,7 +171,7 @@ export class ClaimLostError extends Error {
  * @param {number} options.ttlSeconds
  * @param {number} options.leaseSeconds
  * @param {() => Promise<R & { retryable?: boolean }>} options.execute
- * @param {Logger} options.log
+ * @param {RunLog} options.log
  * @param {() => number} [options.now]       epoch seconds
  * @param {Budget} [options.budget]
  * @param {(result: R, limit: number | undefined) => T} [options.tooLarge]
@@ -208,7 +208,7 @@ export async function runOnce({
     return { kind: 'in_progress', retryAfterSeconds: Math.max(1, (record.leaseUntil ?? claimedAt) - claimedAt) };
   }
 
-  /** @type {R & { retryable?: boolean }} */
+  /** @type {R & { retryable?: boolean } } */
   let result;
   try {
     result = await execute();
@@ -240,7 +240,7 @@ const RETRY_PAUSES_MS = [20, 80, 200];
 
 /**
  * The side effect already happened: record it, retrying (a few times, inside the budget).
- * @param {{ store: IdempotencyStore, key: string, token: string, result: unknown, expiresAt: number, log: Logger, budget: Budget }} options
+ * @param { { store: IdempotencyStore, key: string, token: string, result: unknown, expiresAt: number, log: RunLog, budget: Budget } } options
  */
 async function completeWithinBudget({ store, key, token, result, expiresAt, log, budget }) {
   for (let attempt = 0; ; attempt += 1) {
@@ -264,7 +264,7 @@ async function completeWithinBudget({ store, key, token, result, expiresAt, log,
  * @param {IdempotencyStore} store
  * @param {string} key
  * @param {string} token
- * @param {Logger} log
+ * @param {RunLog} log
  * @param {Budget} budget
  */
 async function releaseQuietly(store, key, token, log, budget) {

@@ -14,7 +14,7 @@ export const MAX_JSON_DEPTH = 64;
 
 /**
  * @param {import('./http.mjs').HttpRequest} request
- * @param {{ maxBodyBytes: number }} config
+ * @param { { maxBodyBytes: number } } config
  * @returns {import('./api.mjs').BodyRead}
  */
 export function readJsonBody(request, { maxBodyBytes }) {

@@ -75,8 +75,8 @@ export function createLogger({ base = {}, redactFields = [], write = defaultWrit
  * personal-data field that would be redacted. Stacks are for unexpected errors only:
  * they never reach responses, but they help here.
  * @param {unknown} error
- * @param {{ withStack?: boolean }} [options]
- * @returns {{ type: string, message: string, stack?: string }}
+ * @param { { withStack?: boolean } } [options]
+ * @returns { { type: string, message: string, stack?: string } }
  */
 export function describeError(error, { withStack = false } = {}) {
   if (!(error instanceof Error)) return { type: 'NonError', message: String(error) };
@@ -127,7 +127,7 @@ function redactWith(value, isSensitive, depth) {
   if (value === null || typeof value !== 'object') return value;
   // Deeper than anything a log field needs: dropped rather than written unchecked.
   if (depth > MAX_DEPTH) return '[TRUNCATED]';
-  if (typeof /** @type {{ toJSON?: unknown }} */ (value).toJSON === 'function') return redactWith(/** @type {{ toJSON(): unknown }} */ (value).toJSON(), isSensitive, depth + 1);
+  if (typeof /** @type { { toJSON?: unknown } } */ (value).toJSON === 'function') return redactWith(/** @type { { toJSON(): unknown } } */ (value).toJSON(), isSensitive, depth + 1);
   if (Array.isArray(value)) return value.map((item) => redactWith(item, isSensitive, depth + 1));
   /** @type {Record<string, unknown>} */
   const copy = {};

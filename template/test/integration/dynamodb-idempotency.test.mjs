@@ -9,7 +9,9 @@ import { openBudget } from '../../src/lib/deadline.mjs';
 import { runOnce } from '../../src/lib/idempotency.mjs';
 
 const TABLE = 'idempotency-test';
+/** @type {Pick<import('../../src/lib/logger.mjs').Logger, 'error' | 'info' | 'warn'>} */
 const silent = { error() {}, info() {}, warn() {} };
+/** @type {import('../support/dynalite.mjs').DynamoDbEmulator} */
 let dynamo;
 
 before(async () => {
@@ -20,6 +22,10 @@ after(async () => dynamo?.stop());
 
 // dynalite answers 100 concurrent calls on the test's own thread, slower than DynamoDB: wide deadlines here.
 const store = () => createDynamoDbStore({ tableName: TABLE, client: createDynamoDbClient({ timeoutMs: 30_000 }) });
+/**
+ * @template R
+ * @param { { key: string, execute: () => Promise<R & { retryable?: boolean }>, fingerprint?: string, ttlSeconds?: number, now?: () => number } } overrides
+ */
 const attempt = (overrides) =>
   runOnce({ store: store(), fingerprint: 'fp-1', ttlSeconds: 3600, leaseSeconds: 30, log: silent, budget: openBudget(30_000), ...overrides });
 

@@ -8,6 +8,7 @@ import { createHandler } from '../../src/handler.mjs';
 import { loadConfig } from '../../src/config.mjs';
 
 const TABLE = 'orders-idempotency';
+/** @type {import('../support/dynalite.mjs').DynamoDbEmulator} */
 let dynamo;
 
 before(async () => {
@@ -16,9 +17,13 @@ before(async () => {
 });
 after(async () => dynamo?.stop());
 
+/** @param {number} ms */
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `failFirst`: the first run of the side effect fails, like a payment service timing out. */
+/**
+ * `failFirst`: the first run of the side effect fails, like a payment service timing out.
+ * @param { { failFirst?: boolean, accepted?: import('../../src/orders.mjs').Order[] } } [options]
+ */
 function handlerCountingSideEffects({ failFirst = false, accepted = [] } = {}) {
   let attempts = 0;
   const handler = createHandler({
@@ -36,7 +41,9 @@ function handlerCountingSideEffects({ failFirst = false, accepted = [] } = {}) {
   return { handler, accepted, attempts: () => attempts };
 }
 
+/** @param {string} key */
 const order = (key) => jsonPost('/orders', { amount: 1299, currency: 'EUR' }, { 'idempotency-key': key });
+/** @param {import('../../src/lib/apigateway.mjs').HttpResult} response */
 const isReplay = (response) => response.headers['idempotent-replayed'] === 'true';
 
 it('accepts an order once when 100 identical requests arrive together', async () => {
@@ -56,6 +63,7 @@ it('accepts an order once when 100 identical requests arrive together', async ()
 
 it('releases the key when the side effect fails mid-burst, so the order is still accepted exactly once', async () => {
   const { handler, accepted, attempts } = handlerCountingSideEffects({ failFirst: true });
+  /** @type {(value?: unknown) => void} */
   let failureAnswered;
   const failed = new Promise((resolve) => (failureAnswered = resolve));
   const send = () => handler(order('burst-fail'), {}).then((response) => (response.statusCode === 500 && failureAnswered(), response));
@@ -88,6 +96,7 @@ it('replays the stored response from DynamoDB byte for byte', async () => {
 });
 
 it('answers 503 without a side effect when the table does not exist', async () => {
+  /** @type {import('../../src/orders.mjs').Order[]} */
   const accepted = [];
   const handler = createHandler({
     ...handlerAuth,

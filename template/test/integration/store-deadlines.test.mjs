@@ -16,6 +16,7 @@ import { createDynamoDbStore } from '../../src/lib/stores/dynamodb.mjs';
 
 const TABLE = 'deadline-idempotency';
 const LAMBDA_TIMEOUT_MS = 3000;
+/** @type {import('../support/dynalite.mjs').DynamoDbEmulator} */
 let dynamo;
 
 before(async () => {
@@ -24,9 +25,14 @@ before(async () => {
 });
 after(async () => dynamo?.stop());
 
-/** The handler with its real DynamoDB client pointed at `endpoint`, and a recorded side effect. */
+/**
+ * The handler with its real DynamoDB client pointed at `endpoint`, and a recorded side effect.
+ * @param {string} endpoint
+ * @param { { now?: () => number } } [options]
+ */
 function handlerBehind(endpoint, { now } = {}) {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+  /** @type { { order: import('../../src/orders.mjs').Order, idempotencyKey: string }[]} */
   const handedOn = [];
   const handler = createHandler({
     ...handlerAuth,
@@ -38,18 +44,26 @@ function handlerBehind(endpoint, { now } = {}) {
   return { handedOn, handler };
 }
 
-/** One invocation with LAMBDA_TIMEOUT_MS left; fails if it is still running when Lambda would kill it. */
+/**
+ * One invocation with LAMBDA_TIMEOUT_MS left; fails if it is still running when Lambda would kill it.
+ * @param {ReturnType<typeof createHandler>} handler
+ * @param {import('../../src/lib/apigateway.mjs').HttpEvent} event
+ * @returns {Promise<import('../../src/lib/apigateway.mjs').HttpResult>}
+ */
 async function invokeBeforeTimeout(handler, event) {
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
+  /** @type {Promise<'timed out'>} */
   const killed = new Promise((resolve) => (timer = setTimeout(() => resolve('timed out'), LAMBDA_TIMEOUT_MS)));
   const context = { awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS };
   const result = await Promise.race([handler(event, context), killed]);
   clearTimeout(timer);
   assert.notEqual(result, 'timed out', 'the handler was still waiting when the function timed out');
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  return result;
+  return /** @type {import('../../src/lib/apigateway.mjs').HttpResult} */ (result);
 }
 
+/** @param {string} key */
 const order = (key) => jsonPost('/orders', { amount: 1299, currency: 'EUR' }, { 'idempotency-key': key });
 
 it('answers 503 with Retry-After before the timeout, and runs nothing, when DynamoDB accepts but never answers', async () => {
@@ -124,7 +138,7 @@ it('records a response too large for a DynamoDB item as completed, and never run
       },
     ],
     store: createDynamoDbStore({ tableName: TABLE }),
-    config: { ...loadConfig({}), idempotencyStore: 'dynamodb' },
+    config: /** @type {import('../../src/config.mjs').Config} */ ({ ...loadConfig({}), idempotencyStore: 'dynamodb' }),
     logger: createLogger({ write: () => {} }),
     now: () => clock,
   });

@@ -4,10 +4,14 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
+/** @typedef { { endpoint: string, stop: () => Promise<unknown> } } DynamoDbEmulator */
+
+/** @returns {Promise<DynamoDbEmulator>} */
 export async function startDynamoDb() {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${server.address().port}`;
+  // dynalite ships no types; it returns the node:http server it made.
+  const server = /** @type {import('node:http').Server} */ (dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)));
+  const endpoint = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'us-east-1',
@@ -22,7 +26,10 @@ export async function startDynamoDb() {
   };
 }
 
-/** Same key schema and TTL attribute as IdempotencyTable in template.yaml. */
+/**
+ * Same key schema and TTL attribute as IdempotencyTable in template.yaml.
+ * @param {string} tableName
+ */
 export async function createIdempotencyTable(tableName) {
   const client = new DynamoDBClient({});
   await client.send(

@@ -23,7 +23,7 @@ import {
  * @property {Record<string, unknown>} headers
  * @property {unknown} [cookies]
  * @property {unknown} [rawPath]
- * @property {{ http: Record<string, unknown>, requestId?: unknown }} requestContext
+ * @property { { http: Record<string, unknown>, requestId?: unknown } } requestContext
  */
 
 /**
@@ -45,8 +45,8 @@ export function httpEvents({ valid, paths, maxBodyBytes }) {
  * The contract every answer keeps: a valid Lambda proxy result, never a 5xx (503 only
  * where the test injects an outage), JSON, and a problem detail with an `error` code on every refusal.
  * Returns the parsed body.
- * @param {{ statusCode: number, headers: Record<string, unknown>, body: string }} result  what the handler returned
- * @param {{ allowUnavailable?: boolean }} [options]
+ * @param { { statusCode: number, headers: Record<string, unknown>, body: string } } result  what the handler returned
+ * @param { { allowUnavailable?: boolean } } [options]
  * @returns {unknown}
  */
 export function assertHttpContract(result, { allowUnavailable = false } = {}) {
@@ -229,16 +229,16 @@ const sometimes = (arbitrary) => fc.oneof({ weight: 2, arbitrary: fc.constant(un
  * @typedef {object} Edit
  * @property {string} [method]
  * @property {string} [path]
- * @property {{ add: [string, unknown][], drop: string[] }} [headers]
- * @property {{ value: unknown }} [brokenHeaders]  instead of the headers object
+ * @property { { add: [string, unknown][], drop: string[] } } [headers]
+ * @property { { value: unknown } } [brokenHeaders]  instead of the headers object
  * @property {unknown} [cookies]
- * @property {{ body: unknown, isBase64Encoded?: unknown }} [body]
- * @property {{ rawPath?: unknown, requestContext?: unknown, requestId?: unknown }} [envelope]
+ * @property { { body: unknown, isBase64Encoded?: unknown } } [body]
+ * @property { { rawPath?: unknown, requestContext?: unknown, requestId?: unknown } } [envelope]
  * @property {string} canary
  */
 
 /**
- * @param {{ paths: string[], maxBodyBytes: number }} options
+ * @param { { paths: string[], maxBodyBytes: number } } options
  * @returns {fc.Arbitrary<Edit>}
  */
 function edits({ paths, maxBodyBytes }) {

@@ -8,17 +8,25 @@ import http from 'node:http';
 import net from 'node:net';
 
 export async function startSilentServer() {
+  /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
   const server = net.createServer((socket) => sockets.add(socket));
   return listen(server, sockets, { connections: () => sockets.size });
 }
 
+/**
+ * @param {string} upstream  dynalite's endpoint
+ * @param { { stall?: (operation: string, count: number) => boolean } } [options]
+ */
 export async function startProxy(upstream, { stall = () => false } = {}) {
+  /** @type {Set<import('node:net').Socket>} */
   const sockets = new Set();
+  /** @type {Record<string, number>} */
   const seen = {};
+  /** @type {string[]} */
   const stalled = [];
   const server = http.createServer((request, response) => {
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+    const operation = /** @type {string} */ (String(request.headers['x-amz-target'] ?? '').split('.').pop());
     seen[operation] = (seen[operation] ?? 0) + 1;
     if (stall(operation, seen[operation])) {
       stalled.push(operation);
@@ -26,7 +34,7 @@ export async function startProxy(upstream, { stall = () => false } = {}) {
       return;
     }
     const forwarded = http.request(`${upstream}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode, answer.headers);
+      response.writeHead(/** @type {number} */ (answer.statusCode), answer.headers);
       answer.pipe(response);
     });
     request.pipe(forwarded);
@@ -34,14 +42,20 @@ export async function startProxy(upstream, { stall = () => false } = {}) {
   return listen(server, sockets, { seen, stalled });
 }
 
+/**
+ * @template E
+ * @param {import('node:net').Server} server
+ * @param {Set<import('node:net').Socket>} sockets
+ * @param {E} extra  what the caller adds to the handle
+ */
 async function listen(server, sockets, extra) {
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await /** @type {Promise<void>} */ (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)));
   return {
-    endpoint: `http://127.0.0.1:${server.address().port}`,
+    endpoint: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`,
     ...extra,
     stop: () => {
       for (const socket of sockets) socket.destroy();

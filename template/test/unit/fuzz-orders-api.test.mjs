@@ -49,7 +49,7 @@ const validLooking = fc.oneof(
 );
 const events = httpEvents({ valid: validLooking, paths: ['/orders', '/health'], maxBodyBytes: config.maxBodyBytes });
 
-/** @param {Omit<Options, 'apiKeys'> & { apiKeys?: string[] | (() => Promise<string[]>) }} [overrides]  apiKeys: auth api_key only */
+/** @param {Omit<Options, 'apiKeys'> & { apiKeys?: string[] | (() => Promise<string[]>) } } [overrides]  apiKeys: auth api_key only */
 function setup(overrides = {}) {
   const logs = canaryLog();
   /** @type {import('../../src/orders.mjs').Order[]} */
@@ -69,8 +69,8 @@ function setup(overrides = {}) {
  * Checks one answer; the side effect must have run exactly when an order was accepted fresh.
  * @param {unknown} event
  * @param {(event: unknown) => Promise<Result>} invoke
- * @param {{ logs: ReturnType<typeof canaryLog>, accepted: unknown[] }} harness
- * @param {{ allowUnavailable?: boolean }} [options]
+ * @param { { logs: ReturnType<typeof canaryLog>, accepted: unknown[] } } harness
+ * @param { { allowUnavailable?: boolean } } [options]
  */
 async function checkOne(event, invoke, { logs, accepted }, { allowUnavailable = false } = {}) {
   logs.clear();
@@ -110,7 +110,7 @@ it('answers 503, and runs no side effect twice, while the idempotency store is d
   await fuzz({
     target: 'orders-api with store outage',
     // A Lambda near its timeout (50 ms of budget left): a failing store gives up quickly, as it does then.
-    handler: (/** @type {{ outage: string, event: unknown }} */ { outage, event }, /** @type {{ awsRequestId: string }} */ context) => handlers[outage](/** @type {Parameters<Handler>[0]} */ (event), { ...context, getRemainingTimeInMillis: () => 300 }),
+    handler: (/** @type { { outage: string, event: unknown } } */ { outage, event }, /** @type { { awsRequestId: string } } */ context) => handlers[outage](/** @type {Parameters<Handler>[0]} */ (event), { ...context, getRemainingTimeInMillis: () => 300 }),
     arbitrary: fc.record({ outage: fc.constantFrom(...Object.keys(handlers)), event: events }),
     check: async (input, invoke) => {
       const result = await checkOne(input, invoke, { logs, accepted }, { allowUnavailable: true });

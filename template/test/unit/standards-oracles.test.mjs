@@ -24,7 +24,7 @@ function referenceKey(field) {
     return { refused: true };
   }
   // A Token's text: `value`, which the package's typings declare private.
-  if (value instanceof Token) value = /** @type {{ value: string }} */ (/** @type {unknown} */ (value)).value;
+  if (value instanceof Token) value = /** @type { { value: string } } */ (/** @type {unknown} */ (value)).value;
   if (typeof value !== 'string') return { refused: true }; // a number, bytes, a boolean, a date…
   if (value === '') return { missing: true };
   return value.length <= 255 ? { key: value } : { invalid: true };

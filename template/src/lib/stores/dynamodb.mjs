@@ -18,7 +18,7 @@ export const MAX_RESULT_BYTES = 400 * 1024 - 4 * 1024;
 
 /**
  * The store's client, which cannot hang (clientOptions in ../aws-sdk.mjs).
- * @param {{ timeoutMs?: number }} [options]
+ * @param { { timeoutMs?: number } } [options]
  * @returns {InstanceType<typeof DynamoDBClient>}
  */
 export function createDynamoDbClient({ timeoutMs = 3000 } = {}) {
@@ -26,7 +26,7 @@ export function createDynamoDbClient({ timeoutMs = 3000 } = {}) {
 }
 
 /**
- * @param {{ tableName: string, client?: InstanceType<typeof DynamoDBClient> }} options
+ * @param { { tableName: string, client?: InstanceType<typeof DynamoDBClient> } } options
  * @returns {IdempotencyStore}
  */
 export function createDynamoDbStore({ tableName, client = createDynamoDbClient() }) {

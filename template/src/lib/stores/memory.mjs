@@ -6,7 +6,7 @@ import { ClaimLostError, COMPLETED, IN_PROGRESS, isLiveRecord } from '../idempot
 /** @typedef {import('../idempotency.mjs').IdempotencyStore} IdempotencyStore */
 /** @typedef {import('../idempotency.mjs').IdempotencyRecord} IdempotencyRecord */
 
-/** The memory store, which also tells how many records it holds. @typedef {IdempotencyStore & { size: () => number }} MemoryStore */
+/** The memory store, which also tells how many records it holds. @typedef {IdempotencyStore & { size: () => number } } MemoryStore */
 
 /** @returns {MemoryStore} */
 export function createMemoryStore() {
