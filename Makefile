@@ -25,7 +25,7 @@ NODE_FOR_GENERATED_REPOS := $(NODE22)
 export PATH := $(abspath $(NODE22_DIR)/node_modules/.bin):$(PATH)
 endif
 
-.PHONY: demo test bench venv node22 clean
+.PHONY: demo test bench venv node22 typescript clean
 
 $(BIN)/copier: requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,5 +58,14 @@ $(POWERTOOLS_BENCH)/node_modules/.package-lock.json: $(POWERTOOLS_BENCH)/package
 bench: venv node22 $(POWERTOOLS_BENCH)/node_modules/.package-lock.json
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# The TypeScript twins of the JavaScript sources (docs/decisions.md): run after editing a
+# source that a TypeScript case renders; tests/test_typescript.py fails while they drift.
+TYPESCRIPT_TOOL := tools/typescript
+$(TYPESCRIPT_TOOL)/node_modules/.package-lock.json: $(TYPESCRIPT_TOOL)/package.json $(TYPESCRIPT_TOOL)/package-lock.json
+	cd $(TYPESCRIPT_TOOL) && npm ci --no-audit --no-fund --loglevel=error
+
+typescript: venv $(TYPESCRIPT_TOOL)/node_modules/.package-lock.json
+	cd template && ../$(BIN)/python ../$(TYPESCRIPT_TOOL)/sources.py | xargs -d '\n' node ../$(TYPESCRIPT_TOOL)/derive.mjs
+
 clean:
-	rm -rf $(VENV) .cache $(DEMO_DIR) $(POWERTOOLS_BENCH)/node_modules bench/results.json
+	rm -rf $(VENV) .cache $(DEMO_DIR) $(POWERTOOLS_BENCH)/node_modules $(TYPESCRIPT_TOOL)/node_modules bench/results.json

@@ -51,16 +51,15 @@ async function answerFirstEvent({ createHandler }, file) {
   const local = {};
   const webhookFixtures = new URL('./webhook-fixtures.mjs', import.meta.url);
   if (existsSync(webhookFixtures)) {
-    // import() takes the URL as its string (TypeScript types the specifier as string only);
-    // the module exists in webhook projects only, so its shape is written out here.
+    // The module exists in webhook projects only, so its shape is written out here.
     const { ACCEPTED_LOCAL_SECRETS, signFixture } = /** @type { { ACCEPTED_LOCAL_SECRETS: string[], signFixture: (fixture: unknown) => Promise<unknown> } } */ (
-      await import(/** @type {string} */ (/** @type {unknown} */ (webhookFixtures)))
+      await import(webhookFixtures.href)
     );
     local.secrets = ACCEPTED_LOCAL_SECRETS;
     event = await signFixture(event);
   }
   const apiKeys = new URL('./local-api-keys.mjs', import.meta.url);
-  if (existsSync(apiKeys)) local.apiKeys = /** @type { { LOCAL_API_KEYS: string[] } } */ (await import(/** @type {string} */ (/** @type {unknown} */ (apiKeys)))).LOCAL_API_KEYS;
+  if (existsSync(apiKeys)) local.apiKeys = /** @type { { LOCAL_API_KEYS: string[] } } */ (await import(apiKeys.href)).LOCAL_API_KEYS;
 
   const handler = createHandler(local);
   const context = { awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => 10_000 };

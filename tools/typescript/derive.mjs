@@ -37,6 +37,7 @@ export function deriveTypeScript(source, name = 'source.mjs') {
   text = applyCodeFix(text, 'convertTypedefToType');
   text = documentTypedefs(text, typedefProse);
   text = applyCodeFix(text, 'annotateWithTypeFromJSDoc');
+  text = optionalParameters(text);
   text = declareConstructorFields(text);
   text = exportTypes(text);
   text = jsDocCastsToAs(text);
@@ -135,16 +136,48 @@ function documentTypedefs(text, prose) {
   for (const statement of source.statements) {
     if (!(ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) || !prose.has(statement.name.text)) continue;
     const { description, members } = prose.get(statement.name.text);
+    const typeMembers = ts.isInterfaceDeclaration(statement) ? statement.members : [];
     const start = statement.getStart(source);
-    if (description) edits.push({ start, end: start, text: `/** ${description} */\n` });
-    for (const member of ts.isInterfaceDeclaration(statement) ? statement.members : []) {
-      const said = member.name && members.get(member.name.getText(source));
-      if (!said) continue;
+    const [typeProse, leadingTags] = splitJinjaTags(description);
+    if (typeProse) edits.push({ start, end: start, text: `/** ${typeProse} */\n` });
+    if (leadingTags.length && typeMembers.length) {
+      const at = typeMembers[0].getStart(source);
+      edits.push({ start: at, end: at, text: `${leadingTags.join('\n')}\n${indentAt(text, at)}` });
+    }
+    for (const member of typeMembers) {
+      const [said, tags] = splitJinjaTags((member.name && members.get(member.name.getText(source))) ?? '');
       const at = member.getStart(source);
-      edits.push({ start: at, end: at, text: `/** ${said} */\n${indentAt(text, at)}` });
+      if (said) edits.push({ start: at, end: at, text: `/** ${said} */\n${indentAt(text, at)}` });
+      if (tags.length) edits.push({ start: member.end, end: member.end, text: tags.map((tag) => `\n${tag}`).join('') });
     }
   }
   return applyEdits(text, edits);
+}
+
+// `@param {T} [name]` without a default value: the code fix types it `T` but forgets the `?`.
+function optionalParameters(text) {
+  const source = parse(text);
+  const edits = [];
+  visit(source, (node) => {
+    if (!ts.isFunctionLike(node) || !node.parameters || ts.isTypeNode(node)) return;
+    const tags = ts.getJSDocTags(node).filter(ts.isJSDocParameterTag);
+    for (const parameter of node.parameters) {
+      if (!ts.isIdentifier(parameter.name) || parameter.questionToken || parameter.initializer || parameter.dotDotDotToken) continue;
+      const name = parameter.name.text;
+      if (tags.some((tag) => ts.isIdentifier(tag.name) && tag.name.text === name && tag.isBracketed)) {
+        edits.push({ start: parameter.name.end, end: parameter.name.end, text: '?' });
+      }
+    }
+  });
+  return applyEdits(text, edits);
+}
+
+// A Jinja tag between two `@property` lines reads as the prose of the first one; in the
+// interface it goes on a line of its own after that member, so it still guards the next.
+function splitJinjaTags(prose) {
+  const tags = prose.match(/__JINJA_\d+__/g) ?? [];
+  const rest = prose.replace(/__JINJA_\d+__/g, '').replace(/\s+/g, ' ').trim();
+  return [rest, tags.map((tag) => `/*${tag}*/`)];
 }
 
 function commentText(comment) {
@@ -163,6 +196,8 @@ function optionsOnTheirOwnLines(text) {
   const edits = [];
   visit(source, (node) => {
     if (!ts.isFunctionLike(node) || !node.parameters) return;
+    // A function type inside an options type is laid out with that type, not on its own.
+    if (ts.isTypeNode(node) || ts.isTypeElement(node)) return;
     const literals = node.parameters.filter((p) => p.type && ts.isTypeLiteralNode(p.type) && !text.slice(p.type.getStart(source), p.type.end).includes('\n'));
     if (!literals.length) return;
     const doc = node.jsDoc?.at(-1) ?? (ts.isVariableDeclaration(node.parent) ? node.parent.parent.parent.jsDoc?.at(-1) : undefined);
@@ -215,6 +250,9 @@ function stripEmptyJsDoc(text) {
 // A JSDoc @typedef of a module is visible to every other module; a TypeScript type is when exported.
 function exportTypes(text) {
   const source = parse(text);
+  // A script (a module that exports nothing) keeps its types to itself.
+  const exported = (s) => ts.isExportDeclaration(s) || ts.isExportAssignment(s) || s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  if (!source.statements.some(exported)) return text;
   const edits = source.statements
     .filter((s) => (ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s)) && !s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
     .map((s) => ({ start: s.getStart(source), end: s.getStart(source), text: 'export ' }));
@@ -287,7 +325,12 @@ function importTypesToImports(text) {
       declared.add(node.name.text);
     }
   });
+  // An import inside a Jinja branch exists in some renders only. A type joins the value import
+  // of its module wherever that is (the module may exist only in that branch), and a new
+  // `import type` goes before the first tag.
+  const firstTag = text.indexOf('/*__JINJA_') === -1 ? text.length : text.indexOf('/*__JINJA_');
   const imports = source.statements.filter(ts.isImportDeclaration);
+  const unconditional = imports.filter((statement) => statement.end <= firstTag);
   const added = [];
   for (const [specifier, names] of wanted) {
     for (const name of names) {
@@ -309,8 +352,8 @@ function importTypesToImports(text) {
     }
   }
   if (added.length) {
-    const anchor = imports.at(-1);
-    const at = anchor ? anchor.end : source.statements[0]?.getStart(source) ?? 0;
+    const anchor = unconditional.at(-1);
+    const at = anchor ? anchor.end : Math.min(source.statements[0]?.getStart(source) ?? 0, firstTag);
     edits.push({ start: at, end: at, text: anchor ? `\n${added.join('\n')}` : `${added.join('\n')}\n\n` });
   }
   return applyEdits(text, edits);
@@ -520,7 +563,7 @@ function main(argv) {
     try {
       derived = deriveTypeScript(readFileSync(source, 'utf8'), source);
     } catch (error) {
-      failed.push(error.message.split('\n')[0]);
+      failed.push(`${source}: ${error.message.split('\n')[0]}`);
       continue;
     }
     if (!check) {

@@ -7,18 +7,20 @@ import { matchesAny } from './constant-time.ts';
 import { sha256 } from './digest.ts';
 import { errorResponse } from './http.ts';
 import { describeError } from './logger.ts';
-import type { SecretLoader } from '../secrets.ts';
-import type { Authenticate } from './api.ts';
 import type { Budget } from './deadline.ts';
+import type { Authenticate } from './api.ts';
 
-export function createApiKeyCheck(keys: string | string[] | undefined | SecretLoader): Authenticate {
+/** A secret store's reader of the current keys (src/secrets.ts makes one on Lambda). */
+export type KeyLoader = (options?: { budget?: Budget }) => Promise<string[]>;
+
+export function createApiKeyCheck(keys: string | string[] | undefined | KeyLoader): Authenticate {
   const staticDigests = typeof keys === 'function' ? null : digestsOf(keys);
   let loaded: { keys: undefined; digests: undefined } | { keys: string[]; digests: Promise<Uint8Array[]> } = { keys: undefined, digests: undefined };
 
   async function currentDigests(budget: Budget): Promise<Uint8Array[]> {
     if (staticDigests) return staticDigests;
     // Only a loader gets here (staticDigests is null), but TypeScript does not narrow `keys` across functions.
-    const list = await (keys as SecretLoader)({ budget });
+    const list = await (keys as KeyLoader)({ budget });
     // The loader caches its keys; hash them again only when it hands back a new list.
     if (list !== loaded.keys) loaded = { keys: list, digests: digestsOf(list) };
     return loaded.digests;

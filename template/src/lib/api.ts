@@ -45,16 +45,10 @@ export type Route = {
   handle(context: RouteContext): Promise<HttpResponse>;
 };
 
-export type Api = (request: HttpRequest, options?: {
-  requestId?: string;
-  deadlineAt?: number;
-}) => Promise<HttpResponse>;
+export type Api = (request: HttpRequest, options?: { requestId?: string; deadlineAt?: number }) => Promise<HttpResponse>;
 
 /** Refuses (the response) or accepts (null) a request, naming its caller in `request.caller`. */
-export type Authenticate = (request: HttpRequest, context: {
-  log: Logger;
-  budget: Budget;
-}) => Promise<HttpResponse | null>;
+export type Authenticate = (request: HttpRequest, context: { log: Logger; budget: Budget }) => Promise<HttpResponse | null>;
 
 /** what the request's log line reports */
 export type Outcome = { route: string; idempotency?: string };

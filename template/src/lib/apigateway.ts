@@ -3,20 +3,27 @@
 // share this shape; header names arrive lowercased.
 import { Buffer } from 'node:buffer';
 import type { HttpRequest, HttpResponse } from './http.ts';
+import type { Context } from 'aws-lambda';
 
 /**
  * What the adapter reads of an HTTP API (payload format 2.0) or function URL event
  * (import('aws-lambda').APIGatewayProxyEventV2, with or without an IAM authorizer). Every
  * part is optional: a hand-written or broken event is answered, not trusted.
  */
+export interface HttpEvent {
+  rawPath?: string;
+  headers?: Record<string, string | undefined>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  requestContext?: HttpEventContext;
+}
 
-/**
- * @property authorizer only behind IAM auth
- */
-
-/** The Lambda context as far as it is read: tests and scripts pass a part of it, or none. */
-
-/** The HTTP API / function URL answer: all four fields, always (an APIGatewayProxyStructuredResultV2). */
+export interface HttpEventContext {
+  http?: { method?: string; path?: string };
+  requestId?: string;
+  /** only behind IAM auth */
+  authorizer?: { iam?: { userArn?: string } } | null;
+}
 
 // API Gateway always sends strings here; anything else (a hand-written or broken event)
 // is dropped rather than trusted, so no later step meets an object where it wants text.
@@ -44,6 +51,9 @@ export function fromHttpEvent(event: HttpEvent): HttpRequest {
   };
 }
 
+/** The Lambda context as far as it is read: tests and scripts pass a part of it, or none. */
+export type LambdaContext = Partial<Context>;
+
 /**
  * When the answer must be on its way: the invocation's remaining time, less a reserve for
  * writing the response. Without a Lambda context (tests, scripts) the configured timeout counts.
@@ -55,6 +65,14 @@ export function deadlineOf(context: LambdaContext | undefined, timeoutSeconds: n
 }
 
 const ANSWER_RESERVE_MS = 250;
+
+/** The HTTP API / function URL answer: all four fields, always (an APIGatewayProxyStructuredResultV2). */
+export interface HttpResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}
 
 export function toHttpResult(response: HttpResponse): HttpResult {
   return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };

@@ -5,6 +5,8 @@ import { openBudget, type Budget } from './deadline.ts';
 import { sha256Hex } from './digest.ts';
 import { describeError, type Logger } from './logger.ts';
 
+/** what runOnce logs with: any logger, or a test's fake */
+export type RunLog = Pick<Logger, 'error' | 'warn'>;
 
 /** A key's record as the memory, KV and Durable Object stores keep it (times in epoch seconds). */
 export interface IdempotencyRecord {
@@ -165,7 +167,7 @@ export async function runOnce<R, T = { tooLarge: boolean; limit: number | undefi
   ttlSeconds: number;
   leaseSeconds: number;
   execute: () => Promise<R & { retryable?: boolean }>;
-  log: Logger;
+  log: RunLog;
   /** epoch seconds */
   now?: () => number;
   budget?: Budget;
@@ -221,7 +223,7 @@ async function completeWithinBudget({ store, key, token, result, expiresAt, log,
   token: string;
   result: unknown;
   expiresAt: number;
-  log: Logger;
+  log: RunLog;
   budget: Budget;
 }) {
   for (let attempt = 0; ; attempt += 1) {
@@ -241,7 +243,7 @@ async function completeWithinBudget({ store, key, token, result, expiresAt, log,
   }
 }
 
-async function releaseQuietly(store: IdempotencyStore, key: string, token: string, log: Logger, budget: Budget) {
+async function releaseQuietly(store: IdempotencyStore, key: string, token: string, log: RunLog, budget: Budget) {
   try {
     await budget.call('idempotency release', (options) => store.release({ key, token }, options));
   } catch (error) {

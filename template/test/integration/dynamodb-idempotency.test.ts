@@ -3,14 +3,15 @@
 // tested with real concurrent requests, not a stand-in.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createIdempotencyTable, startDynamoDb } from '../support/dynalite.ts';
+import { createIdempotencyTable, startDynamoDb, type DynamoDbEmulator } from '../support/dynalite.ts';
 import { createDynamoDbClient, createDynamoDbStore } from '../../src/lib/stores/dynamodb.ts';
 import { openBudget } from '../../src/lib/deadline.ts';
 import { runOnce } from '../../src/lib/idempotency.ts';
+import type { Logger } from '../../src/lib/logger.ts';
 
 const TABLE = 'idempotency-test';
-const silent = { error() {}, info() {}, warn() {} };
-let dynamo;
+const silent: Pick<Logger, 'error' | 'info' | 'warn'> = { error() {}, info() {}, warn() {} };
+let dynamo: DynamoDbEmulator;
 
 before(async () => {
   dynamo = await startDynamoDb();
@@ -20,7 +21,13 @@ after(async () => dynamo?.stop());
 
 // dynalite answers 100 concurrent calls on the test's own thread, slower than DynamoDB: wide deadlines here.
 const store = () => createDynamoDbStore({ tableName: TABLE, client: createDynamoDbClient({ timeoutMs: 30_000 }) });
-const attempt = (overrides) =>
+const attempt = <R>(overrides: {
+  key: string;
+  execute: () => Promise<R & { retryable?: boolean }>;
+  fingerprint?: string;
+  ttlSeconds?: number;
+  now?: () => number;
+}) =>
   runOnce({ store: store(), fingerprint: 'fp-1', ttlSeconds: 3600, leaseSeconds: 30, log: silent, budget: openBudget(30_000), ...overrides });
 
 describe('DynamoDB idempotency store', () => {

@@ -2,13 +2,15 @@
 // dynalite in place of DynamoDB, and many identical requests at once.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { createIdempotencyTable, startDynamoDb } from '../support/dynalite.ts';
+import { createIdempotencyTable, startDynamoDb, type DynamoDbEmulator } from '../support/dynalite.ts';
 import { handlerAuth, jsonPost } from '../support/http-events.ts';
 import { createHandler } from '../../src/handler.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { Order } from '../../src/orders.ts';
+import type { HttpResult } from '../../src/lib/apigateway.ts';
 
 const TABLE = 'orders-idempotency';
-let dynamo;
+let dynamo: DynamoDbEmulator;
 
 before(async () => {
   dynamo = await startDynamoDb();
@@ -16,10 +18,13 @@ before(async () => {
 });
 after(async () => dynamo?.stop());
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `failFirst`: the first run of the side effect fails, like a payment service timing out. */
-function handlerCountingSideEffects({ failFirst = false, accepted = [] } = {}) {
+function handlerCountingSideEffects({ failFirst = false, accepted = [] }: {
+  failFirst?: boolean;
+  accepted?: Order[];
+} = {}) {
   let attempts = 0;
   const handler = createHandler({
     ...handlerAuth,
@@ -36,8 +41,8 @@ function handlerCountingSideEffects({ failFirst = false, accepted = [] } = {}) {
   return { handler, accepted, attempts: () => attempts };
 }
 
-const order = (key) => jsonPost('/orders', { amount: 1299, currency: 'EUR' }, { 'idempotency-key': key });
-const isReplay = (response) => response.headers['idempotent-replayed'] === 'true';
+const order = (key: string) => jsonPost('/orders', { amount: 1299, currency: 'EUR' }, { 'idempotency-key': key });
+const isReplay = (response: HttpResult) => response.headers['idempotent-replayed'] === 'true';
 
 it('accepts an order once when 100 identical requests arrive together', async () => {
   const { handler, accepted } = handlerCountingSideEffects();
@@ -56,7 +61,7 @@ it('accepts an order once when 100 identical requests arrive together', async ()
 
 it('releases the key when the side effect fails mid-burst, so the order is still accepted exactly once', async () => {
   const { handler, accepted, attempts } = handlerCountingSideEffects({ failFirst: true });
-  let failureAnswered;
+  let failureAnswered: (value?: unknown) => void;
   const failed = new Promise((resolve) => (failureAnswered = resolve));
   const send = () => handler(order('burst-fail'), {}).then((response) => (response.statusCode === 500 && failureAnswered(), response));
   // 50 requests, then (once the first attempt has failed and released the key) 50 more.
@@ -88,7 +93,7 @@ it('replays the stored response from DynamoDB byte for byte', async () => {
 });
 
 it('answers 503 without a side effect when the table does not exist', async () => {
-  const accepted = [];
+  const accepted: Order[] = [];
   const handler = createHandler({
     ...handlerAuth,
     config: { ...loadConfig({}), idempotencyStore: 'dynamodb', idempotencyTable: 'no-such-table' },

@@ -4,19 +4,21 @@
 // And what it does with a response too large for a DynamoDB item.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { createIdempotencyTable, startDynamoDb } from '../support/dynalite.ts';
+import { createIdempotencyTable, startDynamoDb, type DynamoDbEmulator } from '../support/dynalite.ts';
 import { handlerAuth, jsonPost } from '../support/http-events.ts';
 import { startProxy, startSilentServer } from '../support/stalling-proxy.ts';
 import { createHandler } from '../../src/handler.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { createApi } from '../../src/lib/api.ts';
 import { jsonResponse } from '../../src/lib/http.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createDynamoDbStore } from '../../src/lib/stores/dynamodb.ts';
+import type { Order } from '../../src/orders.ts';
+import type { HttpEvent, HttpResult } from '../../src/lib/apigateway.ts';
 
 const TABLE = 'deadline-idempotency';
 const LAMBDA_TIMEOUT_MS = 3000;
-let dynamo;
+let dynamo: DynamoDbEmulator;
 
 before(async () => {
   dynamo = await startDynamoDb();
@@ -25,9 +27,9 @@ before(async () => {
 after(async () => dynamo?.stop());
 
 /** The handler with its real DynamoDB client pointed at `endpoint`, and a recorded side effect. */
-function handlerBehind(endpoint, { now } = {}) {
+function handlerBehind(endpoint: string, { now }: { now?: () => number } = {}) {
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-  const handedOn = [];
+  const handedOn: { order: Order; idempotencyKey: string }[] = [];
   const handler = createHandler({
     ...handlerAuth,
     config: { ...loadConfig({}), idempotencyStore: 'dynamodb', idempotencyTable: TABLE, storeTimeoutMs: 300 },
@@ -39,18 +41,18 @@ function handlerBehind(endpoint, { now } = {}) {
 }
 
 /** One invocation with LAMBDA_TIMEOUT_MS left; fails if it is still running when Lambda would kill it. */
-async function invokeBeforeTimeout(handler, event) {
-  let timer;
-  const killed = new Promise((resolve) => (timer = setTimeout(() => resolve('timed out'), LAMBDA_TIMEOUT_MS)));
+async function invokeBeforeTimeout(handler: ReturnType<typeof createHandler>, event: HttpEvent): Promise<HttpResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const killed: Promise<'timed out'> = new Promise((resolve) => (timer = setTimeout(() => resolve('timed out'), LAMBDA_TIMEOUT_MS)));
   const context = { awsRequestId: crypto.randomUUID(), getRemainingTimeInMillis: () => LAMBDA_TIMEOUT_MS };
   const result = await Promise.race([handler(event, context), killed]);
   clearTimeout(timer);
   assert.notEqual(result, 'timed out', 'the handler was still waiting when the function timed out');
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  return result;
+  return result as HttpResult;
 }
 
-const order = (key) => jsonPost('/orders', { amount: 1299, currency: 'EUR' }, { 'idempotency-key': key });
+const order = (key: string) => jsonPost('/orders', { amount: 1299, currency: 'EUR' }, { 'idempotency-key': key });
 
 it('answers 503 with Retry-After before the timeout, and runs nothing, when DynamoDB accepts but never answers', async () => {
   const silent = await startSilentServer();
@@ -124,7 +126,7 @@ it('records a response too large for a DynamoDB item as completed, and never run
       },
     ],
     store: createDynamoDbStore({ tableName: TABLE }),
-    config: { ...loadConfig({}), idempotencyStore: 'dynamodb' },
+    config: { ...loadConfig({}), idempotencyStore: 'dynamodb' } as Config,
     logger: createLogger({ write: () => {} }),
     now: () => clock,
   });

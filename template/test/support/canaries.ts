@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
 
 const run = randomUUID().slice(0, 8);
-const digits = (count) => Array.from({ length: count }, () => randomInt(10)).join('');
+const digits = (count: number) => Array.from({ length: count }, () => randomInt(10)).join('');
 
 export const CANARY = {
   authorization: `Bearer canary-authorization-${run}`,
@@ -46,12 +46,12 @@ export const canaryFields = {
 const CANARY_VALUES = Object.values(CANARY).map((value) => value.replace(/^Bearer /, ''));
 
 /** The canaries found in `text`, by value. */
-export function canariesIn(text) {
+export function canariesIn(text: string): string[] {
   return CANARY_VALUES.filter((value) => text.includes(value));
 }
 
 /** The canary headers, leaving out those a test needs real values in (a valid signature or API key). */
-export function canaryHeadersExcept(...names) {
+export function canaryHeadersExcept(...names: string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(canaryHeaders).filter(([name]) => !names.includes(name)));
 }
 
@@ -60,8 +60,8 @@ export function canaryHeadersExcept(...names) {
  * result (or `{ error }` when the handler threw on purpose), so a test can also check
  * that the event took the path it was meant to.
  */
-export async function sendEach(handler, logs, events) {
-  const results = {};
+export async function sendEach<E, R>(handler: (event: E, context: { awsRequestId: string }) => R, logs: CanaryLog, events: Record<string, E>): Promise<Record<string, Awaited<R> | { error: unknown }>> {
+  const results: Record<string, Awaited<R> | { error: unknown }> = {};
   for (const [name, event] of Object.entries(events)) {
     logs.clear();
     results[name] = await Promise.resolve()
@@ -72,9 +72,16 @@ export async function sendEach(handler, logs, events) {
   return results;
 }
 
+export interface CanaryLog {
+  write: (line: string) => void;
+  lines: string[];
+  assertClean: (context?: string) => void;
+  clear: () => void;
+}
+
 /** A log sink for `createHandler({ write })` that remembers every line. */
-export function canaryLog() {
-  const lines = [];
+export function canaryLog(): CanaryLog {
+  const lines: string[] = [];
   return {
     write: (line) => lines.push(line),
     lines,

@@ -3,11 +3,16 @@
 // standard override. No Docker, no AWS account.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
-export async function startDynamoDb() {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${server.address().port}`;
+export type DynamoDbEmulator = { endpoint: string; stop: () => Promise<unknown> };
+
+export async function startDynamoDb(): Promise<DynamoDbEmulator> {
+  // dynalite ships no types; it returns the node:http server it made.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+  await (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)) as Promise<void>);
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_REGION: 'us-east-1',
@@ -23,7 +28,7 @@ export async function startDynamoDb() {
 }
 
 /** Same key schema and TTL attribute as IdempotencyTable in template.yaml. */
-export async function createIdempotencyTable(tableName) {
+export async function createIdempotencyTable(tableName: string) {
   const client = new DynamoDBClient({});
   await client.send(
     new CreateTableCommand({

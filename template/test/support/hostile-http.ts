@@ -252,10 +252,10 @@ function applyEdits(event: FuzzedEvent, edit: Edit) {
   if (edit.body) Object.assign(event, edit.body);
   withCanaries(event, edit.canary);
   // From here on the event need not be an HTTP API event any more.
-  if (edit.brokenHeaders) (event as Record<string, unknown>).headers = edit.brokenHeaders.value;
+  if (edit.brokenHeaders) Object.assign(event, { headers: edit.brokenHeaders.value });
   const envelope = edit.envelope ?? {};
   if ('rawPath' in envelope) event.rawPath = envelope.rawPath;
-  if ('requestContext' in envelope) (event as Record<string, unknown>).requestContext = envelope.requestContext;
+  if ('requestContext' in envelope) Object.assign(event, { requestContext: envelope.requestContext });
   if ('requestId' in envelope) event.requestContext.requestId = envelope.requestId;
   return event;
 }

@@ -6,19 +6,25 @@
 // `stop()` closes every connection, so a test never leaves a socket open behind it.
 import http from 'node:http';
 import net from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 
 export async function startSilentServer() {
-  const sockets = new Set();
+  const sockets: Set<Socket> = new Set();
   const server = net.createServer((socket) => sockets.add(socket));
   return listen(server, sockets, { connections: () => sockets.size });
 }
 
-export async function startProxy(upstream, { stall = () => false } = {}) {
-  const sockets = new Set();
-  const seen = {};
-  const stalled = [];
+/**
+ * @param upstream dynalite's endpoint
+ */
+export async function startProxy(upstream: string, { stall = () => false }: {
+  stall?: (operation: string, count: number) => boolean;
+} = {}) {
+  const sockets: Set<Socket> = new Set();
+  const seen: Record<string, number> = {};
+  const stalled: string[] = [];
   const server = http.createServer((request, response) => {
-    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop();
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() as string;
     seen[operation] = (seen[operation] ?? 0) + 1;
     if (stall(operation, seen[operation])) {
       stalled.push(operation);
@@ -26,7 +32,7 @@ export async function startProxy(upstream, { stall = () => false } = {}) {
       return;
     }
     const forwarded = http.request(`${upstream}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode, answer.headers);
+      response.writeHead((answer.statusCode as number), answer.headers);
       answer.pipe(response);
     });
     request.pipe(forwarded);
@@ -34,14 +40,17 @@ export async function startProxy(upstream, { stall = () => false } = {}) {
   return listen(server, sockets, { seen, stalled });
 }
 
-async function listen(server, sockets, extra) {
+/**
+ * @param extra what the caller adds to the handle
+ */
+async function listen<E>(server: Server, sockets: Set<Socket>, extra: E) {
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await (new Promise((resolve) => server.listen(0, '127.0.0.1', resolve)) as Promise<void>);
   return {
-    endpoint: `http://127.0.0.1:${server.address().port}`,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     ...extra,
     stop: () => {
       for (const socket of sockets) socket.destroy();

@@ -9,8 +9,8 @@ import { jsonPost, logCollector } from '../support/http-events.ts';
 
 const ORDER = { amount: 1299, currency: 'EUR' };
 
-function setup(options) {
-  const accepted = [];
+function setup(options?: Parameters<typeof createHandler>[0]) {
+  const accepted: unknown[] = [];
   const logs = logCollector();
   const handler = createHandler({
     config: { ...loadConfig({}), idempotencyStore: 'memory', apiKeysSecretId: '', apiKeysParameter: '' },
@@ -22,7 +22,7 @@ function setup(options) {
   return { handler, accepted, logs };
 }
 
-const order = (apiKey) => jsonPost('/orders', ORDER, { 'idempotency-key': `k-${apiKey}`, 'x-api-key': apiKey });
+const order = (apiKey: string) => jsonPost('/orders', ORDER, { 'idempotency-key': `k-${apiKey}`, 'x-api-key': apiKey });
 
 it('answers 401 without detail, and runs nothing, for a missing or unknown key', async () => {
   const { handler, accepted } = setup({ apiKeys: ['current-key'] });
@@ -72,7 +72,7 @@ it('never writes the supplied key to the logs', async () => {
 
 it('gives two API-key callers that send the same Idempotency-Key and payload each their own order', async () => {
   const { handler, accepted } = setup({ apiKeys: ['key-of-shop-a', 'key-of-shop-b'] });
-  const send = (apiKey) => handler(jsonPost('/orders', ORDER, { 'idempotency-key': 'shared-key', 'x-api-key': apiKey }), {});
+  const send = (apiKey: string) => handler(jsonPost('/orders', ORDER, { 'idempotency-key': 'shared-key', 'x-api-key': apiKey }), {});
   const first = await send('key-of-shop-a');
   const second = await send('key-of-shop-b');
   assert.equal(second.statusCode, 202);

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { it } from 'node:test';
-import { DeadlineExceededError, createBudget, withDeadline } from '../../src/lib/deadline.ts';
+import { DeadlineExceededError, createBudget, withDeadline, type DeadlineOptions } from '../../src/lib/deadline.ts';
 
 const never = () => new Promise(() => {});
 
 it('rejects a call that never answers after its time, and aborts the signal it read', async () => {
-  let signal;
+  let signal: AbortSignal | undefined;
   const started = Date.now();
   await assert.rejects(
     withDeadline('store claim', 30, (options) => {
@@ -18,11 +18,11 @@ it('rejects a call that never answers after its time, and aborts the signal it r
     (error) => error instanceof DeadlineExceededError && /store claim did not answer within 30 ms/.test(error.message),
   );
   assert.ok(Date.now() - started >= 25);
-  assert.equal(signal.aborted, true);
+  assert.equal((signal as AbortSignal).aborted, true);
 });
 
 it('hands an already aborted signal to an operation that reads it only after the deadline', async () => {
-  let options;
+  let options: DeadlineOptions | undefined;
   await assert.rejects(
     withDeadline('late reader', 10, (given) => {
       options = given;
@@ -30,15 +30,15 @@ it('hands an already aborted signal to an operation that reads it only after the
     }),
     DeadlineExceededError,
   );
-  assert.equal(options.signal.aborted, true);
+  assert.equal((options as DeadlineOptions).signal.aborted, true);
 });
 
 it('returns what the operation returns, sync or async, and never aborts its signal', async () => {
-  let signal;
+  let signal: AbortSignal | undefined;
   assert.equal(await withDeadline('quick', 20, (options) => ((signal = options.signal), Promise.resolve('answer'))), 'answer');
   assert.equal(await withDeadline('sync', 20, () => 42), 42);
   await sleep(40);
-  assert.equal(signal.aborted, false);
+  assert.equal((signal as AbortSignal).aborted, false);
 });
 
 it('passes on the error of an operation that throws, before or after it returns a promise', async () => {

@@ -6,20 +6,21 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { parseItem, Token } from 'structured-headers';
+import { parseItem, Token, type BareItem } from 'structured-headers';
 import { canonicalJson } from '../../src/lib/idempotency.ts';
 import { parseIdempotencyKey } from '../../src/lib/idempotency-key.ts';
 import { FUZZ_RUNS } from '../support/fuzz.ts';
 
 /** What the Idempotency-Key draft makes of a field, per the `structured-headers` parser. */
-function referenceKey(field) {
-  let value;
+function referenceKey(field: string) {
+  let value: BareItem;
   try {
     [value] = parseItem(field);
   } catch {
     return { refused: true };
   }
-  if (value instanceof Token) value = value.value;
+  // A Token's text: `value`, which the package's typings declare private.
+  if (value instanceof Token) value = ((value as unknown) as { value: string }).value;
   if (typeof value !== 'string') return { refused: true }; // a number, bytes, a boolean, a date…
   if (value === '') return { missing: true };
   return value.length <= 255 ? { key: value } : { invalid: true };
@@ -35,7 +36,7 @@ const rawField = fc.string({ unit: fieldChar, maxLength: 24 });
 // Between quotes, where escapes and forbidden characters matter most.
 const quotedField = fc.tuple(fc.string({ unit: fieldChar, maxLength: 12 }), fc.string({ unit: fieldChar, maxLength: 4 })).map(([inside, after]) => `"${inside}"${after}`);
 
-const quote = (text) => `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
+const quote = (text: string) => `"${text.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 const bareItem = fc.oneof(
   fc.string({ unit: fc.constantFrom(...' !#az~"\\'), maxLength: 8 }).map(quote),
   fc.constantFrom('tok', '*x', 'a:b/c', '12', '-7', '3.25', '?0', '?1', ':YWJj:', '%"caf%c3%a9"'),
@@ -61,7 +62,7 @@ it('parses Idempotency-Key exactly as the structured-headers reference does, plu
         // Our one extension: a bare key that is not an RFC token (it starts with a digit or a symbol).
         const start = field.trimStart();
         assert.doesNotMatch(start, /^[A-Za-z*"]/, field);
-        assert.equal(ours.key, /^[!#$%&'*+\-.^_`|~0-9A-Za-z][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*/.exec(start)[0], field);
+        assert.equal(ours.key, (/^[!#$%&'*+\-.^_`|~0-9A-Za-z][!#$%&'*+\-.^_`|~0-9A-Za-z:/]*/.exec(start) as RegExpExecArray)[0], field);
       } else {
         assert.ok(ours.invalid || (ours.missing && field.trim() === ''), `${JSON.stringify(field)} → ${JSON.stringify(ours)}`);
       }
@@ -91,10 +92,10 @@ it('writes the same canonical JSON as the canonicalize reference (RFC 8785)', ()
 });
 
 it('writes canonical JSON for values nested deeper than any stack, and refuses a cyclic one', () => {
-  let deep = 1;
+  let deep: unknown = 1;
   for (let level = 0; level < 100_000; level += 1) deep = level % 2 ? [deep] : { a: deep };
   assert.equal(canonicalJson(deep), `${'[{"a":'.repeat(50_000)}1${'}]'.repeat(50_000)}`);
-  const cyclic = { a: 1 };
+  const cyclic: Record<string, unknown> = { a: 1 };
   cyclic.b = [cyclic];
   assert.throws(() => canonicalJson(cyclic), TypeError);
   const shared = { s: 1 };
