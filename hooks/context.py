@@ -22,6 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import yaml
 from copier.errors import UserMessageError
 from copier_template_extensions import ContextHook
 
@@ -119,6 +120,30 @@ def catalogue_context(answers: dict[str, Any], platform: str, use_case: str, eve
         "release_note": versions.release_note,
         "update_outcome": versions.update_outcome,
     }
+
+
+def recorded_answers(conf: Any) -> dict[str, Any]:
+    """The answers file already in the destination (an update or a copy over a project), or {}."""
+    path = Path(str(conf["dst_path"])) / str(conf["answers_file"] or ".copier-answers.yml")
+    try:
+        recorded = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def language_switch(given: dict[str, Any], recorded: dict[str, Any]) -> list[str]:
+    """`copier update --data language=…` would leave half a repo in each language: refused."""
+    if "language" not in given or not recorded:
+        return []
+    # Projects made before the question existed are JavaScript.
+    before = recorded.get("language", "javascript")
+    if given["language"] == before:
+        return []
+    return [
+        f"language: this project is written in {before}; an update cannot rewrite it in {given['language']}. "
+        f"Render a new project with language={given['language']} and move your code over (README: Updating)."
+    ]
 
 
 def _refusal(platform: str, use_case: str, question: str, value: str) -> str:
@@ -267,7 +292,7 @@ class DerivedContext(ContextHook):
         if not given:
             return
         earlier = {name: context[name] for name in given_answers.questions() if name in context and name not in given}
-        found = self._problems(_frozen(given), _frozen(earlier), bool(conf["defaults"]))
+        found = [*language_switch(given, recorded_answers(conf)), *self._problems(_frozen(given), _frozen(earlier), bool(conf["defaults"]))]
         if found:
             raise UserMessageError(
                 "copier-serverless cannot use these answers (--data, --data-file); nothing was written:\n"

@@ -55,9 +55,10 @@ CATALOGUE_QUESTIONS = {
     "idempotency_store": variants.STORES,
     "auth": variants.AUTHS,
     "signature_scheme": variants.SIGNATURE_SCHEMES,
+    "language": variants.LANGUAGES,
 }
 #: Choice questions whose choices the catalogue accepts or refuses ...
-CHECKED_QUESTIONS = ("use_case", "event_source", "idempotency_store", "auth")
+CHECKED_QUESTIONS = ("use_case", "event_source", "idempotency_store", "auth", "language")
 #: ... and those whose default it gives (the use case's default is plain json_api).
 DEFAULTED_QUESTIONS = ("event_source", "idempotency_store", "auth")
 

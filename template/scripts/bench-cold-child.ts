@@ -13,10 +13,10 @@ const module = await import(specifier);
 const importMs = performance.now() - importStarted;
 
 /** What one process prints after `COLD `: requestMs and outcome only when it answered a fixture. */
-type ColdResult = { bootMs: number; importMs: number; requestMs?: number; outcome?: Outcome };
+export type ColdResult = { bootMs: number; importMs: number; requestMs?: number; outcome?: Outcome };
 
 /** How the first event ended: an HTTP status, the number of records that failed, or what was thrown. */
-type Outcome = { status?: number; failed?: number; threw?: string };
+export type Outcome = { status?: number; failed?: number; threw?: string };
 
 const result: ColdResult = { bootMs, importMs };
 if (fixture) Object.assign(result, await answerFirstEvent(module, fixture));
@@ -26,10 +26,10 @@ process.stdout.write(`\nCOLD ${JSON.stringify(result)}\n`);
  * What this script uses of the module it imported, src/handler.ts of any use case (the
  * module is chosen at run time, so its own types are not known here).
  */
-type HandlerModule = { createHandler: (local: { secrets?: string[]; apiKeys?: string[] }) => (event: unknown, context: Partial<Context>) => Promise<HandlerAnswer | undefined> };
+export type HandlerModule = { createHandler: (local: { secrets?: string[]; apiKeys?: string[] }) => (event: unknown, context: Partial<Context>) => Promise<HandlerAnswer | undefined> };
 
 /** The parts of an answer outcomeOf reads: an HTTP result, or a batch's failed records. */
-type HandlerAnswer = { statusCode?: number; batchItemFailures?: unknown[]; failed?: unknown[] };
+export type HandlerAnswer = { statusCode?: number; batchItemFailures?: unknown[]; failed?: unknown[] };
 
 // The handler as `npm run invoke` builds it: the local secrets and API keys of scripts/
 // stand in for the secret store, and a webhook fixture is signed as it is sent.

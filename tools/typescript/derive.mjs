@@ -250,9 +250,6 @@ function stripEmptyJsDoc(text) {
 // A JSDoc @typedef of a module is visible to every other module; a TypeScript type is when exported.
 function exportTypes(text) {
   const source = parse(text);
-  // A script (a module that exports nothing) keeps its types to itself.
-  const exported = (s) => ts.isExportDeclaration(s) || ts.isExportAssignment(s) || s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-  if (!source.statements.some(exported)) return text;
   const edits = source.statements
     .filter((s) => (ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s)) && !s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
     .map((s) => ({ start: s.getStart(source), end: s.getStart(source), text: 'export ' }));

@@ -15,9 +15,9 @@ import { assertHttpContract, failingStore, httpEvents } from '../support/hostile
 import { handlerAuth, httpEvent, jsonPost } from '../support/http-events.ts';
 import type { Order } from '../../src/orders.ts';
 
-type Options = NonNullable<Parameters<typeof createHandler>[0]>;
-type Handler = ReturnType<typeof createHandler>;
-type Result = Awaited<ReturnType<Handler>>;
+export type Options = NonNullable<Parameters<typeof createHandler>[0]>;
+export type Handler = ReturnType<typeof createHandler>;
+export type Result = Awaited<ReturnType<Handler>>;
 
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 
