@@ -133,7 +133,7 @@ def recorded_answers(conf: Any) -> dict[str, Any]:
 
 
 def language_switch(given: dict[str, Any], recorded: dict[str, Any]) -> list[str]:
-    """`copier update --data language=…` would leave half a repo in each language: refused."""
+    """An update that changes `language` would leave half a repo in each language: refused."""
     if "language" not in given or not recorded:
         return []
     # Projects made before the question existed are JavaScript.

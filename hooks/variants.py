@@ -347,11 +347,13 @@ class Combination:
     idempotency_store: str = ""
     auth: str = ""
     signature_scheme: str = ""
+    language: str = "javascript"
 
     @property
     def id(self) -> str:
         parts = (self.platform, self.use_case, self.event_source, self.idempotency_store, self.auth, self.signature_scheme)
-        return "-".join(part for part in parts if part)
+        # JavaScript, the default, leaves the id as it was before the language question.
+        return "-".join(part for part in (*parts, "" if self.language == "javascript" else self.language) if part)
 
     @property
     def variant(self) -> Variant:
@@ -362,7 +364,8 @@ class Combination:
     def answers(self) -> dict[str, str]:
         """The choices as `--data` answers: only the questions this combination is asked."""
         names = ("platform", "use_case", "event_source", "idempotency_store", "auth", "signature_scheme")
-        return {name: getattr(self, name) for name in names if getattr(self, name)}
+        chosen = {name: getattr(self, name) for name in names if getattr(self, name)}
+        return chosen | ({"language": self.language} if self.language != "javascript" else {})
 
 
 def combinations(platform: str | None = None) -> tuple[Combination, ...]:
@@ -372,12 +375,13 @@ def combinations(platform: str | None = None) -> tuple[Combination, ...]:
         if platform and variant.platform != platform:
             continue
         http = is_http(variant.use_case, variant.event_source)
-        for store, auth, scheme in itertools.product(
+        for language, store, auth, scheme in itertools.product(
+            languages_for(variant.platform, variant.use_case),
             stores_for(variant.platform, variant.use_case) or ("",),
             auths_for(variant.platform, variant.use_case) if http else ("",),
             schemes_for(variant.use_case) or ("",),
         ):
-            found.append(Combination(variant.platform, variant.use_case, variant.event_source, store, auth, scheme))
+            found.append(Combination(variant.platform, variant.use_case, variant.event_source, store, auth, scheme, language))
     return tuple(found)
 
 
@@ -394,6 +398,7 @@ def combination_of(answers: Mapping[str, Any]) -> Combination:
         (answers.get("idempotency_store") or default("idempotency_store", platform, use_case)) if stores_for(platform, use_case) else "",
         (answers.get("auth") or default("auth", platform, use_case)) if http else "",
         (answers.get("signature_scheme") or default("signature_scheme", platform, use_case)) if use_case == "webhook" else "",
+        str(answers.get("language") or "javascript"),
     )
 
 
@@ -656,11 +661,26 @@ def excluded_paths(chosen: Chosen) -> tuple[str, ...]:
     return (*(f"/{path}" for path in sorted(dropped | twins)), *other_language_paths(chosen.language))
 
 
+def in_language(path: str, language: str) -> str:
+    """The output path of catalogue path ``path`` in a repo of ``language``: `x.mjs` is `x.ts`
+    in a TypeScript repo, except for the Claude Code and deploy-gate scripts."""
+    gate = [script.removesuffix("/**") for script in GATE_SCRIPTS]
+    if language != "typescript" or not path.endswith(".mjs") or path.split("/")[0] not in LANGUAGE_FOLDERS:
+        return path
+    if any(path == script or path.startswith(script + "/") for script in gate):
+        return path
+    return path.removesuffix(".mjs") + ".ts"
+
+
+#: Files only a TypeScript repo has: the compiler's settings and the types of untyped packages.
+TYPESCRIPT_ONLY = ("tsconfig.json", "test/support/untyped-modules.d.ts")
+
+
 def other_language_paths(language: str) -> tuple[str, ...]:
     """`_exclude` patterns for the files of the language not chosen (`!` keeps a path)."""
     if language == "typescript":
         return (*(f"/{folder}/**/*.mjs" for folder in LANGUAGE_FOLDERS), *(f"!/{path}" for path in GATE_SCRIPTS))
-    return (*(f"/{folder}/**/*.ts" for folder in LANGUAGE_FOLDERS), "/tsconfig.json")
+    return (*(f"/{folder}/**/*.ts" for folder in LANGUAGE_FOLDERS), *(f"/{path}" for path in TYPESCRIPT_ONLY))
 
 
 _VARIANT_INDEX = {(v.platform, v.use_case, v.event_source): v for v in VARIANTS}

@@ -81,9 +81,18 @@ def output_of(source: str) -> str:
 
 def claims(output: str) -> list[str]:
     """The catalogue entries (a feature's path or a shared path) that cover ``output``."""
-    claimed = {path for feature in variants.FEATURES for path in feature.paths} | set(variants.SHARED)
-    parents = [str(PurePosixPath(*PurePosixPath(output).parts[:depth])) for depth in range(1, len(PurePosixPath(output).parts) + 1)]
+    claimed = {path for feature in variants.FEATURES for path in feature.paths} | set(variants.SHARED) | set(variants.TYPESCRIPT_ONLY)
+    # A derived `x.ts` belongs where its source `x.mjs` does.
+    source = javascript_source_of(output) or output
+    parents = [str(PurePosixPath(*PurePosixPath(source).parts[:depth])) for depth in range(1, len(PurePosixPath(source).parts) + 1)]
     return [parent for parent in parents if parent in claimed]
+
+
+def javascript_source_of(path: str) -> str | None:
+    """`src/x.mjs` for a derived `src/x.ts` (source or output path); None for any other file."""
+    if path.split("/")[0] not in variants.LANGUAGE_FOLDERS or ".ts" not in path or path.endswith(".d.ts"):
+        return None
+    return ".mjs".join(path.rsplit(".ts", 1))
 
 
 @cache
@@ -169,12 +178,15 @@ def test_a_condition_stays_in_a_name_only_where_several_sources_write_one_path()
     by_output: dict[str, list[str]] = {}
     for source in sources():
         by_output.setdefault(output_of(source), []).append(source)
-    needless = [source for source in sources() if CONDITION.search(source) and len(by_output[output_of(source)]) == 1]
+    # A derived twin is named after its source (tools/typescript/derive.mjs), conditions included.
+    written = set(sources())
+    twins = {source for source in written if javascript_source_of(source) in written}
+    needless = [source for source in sources() if CONDITION.search(source) and len(by_output[output_of(source)]) == 1 and source not in twins]
     assert not needless, f"give these their plain name and claim them in hooks/variants.py: {needless}"
     conditional_folders = [source for source in sources() if any(CONDITION.search(part) for part in source.split("/")[:-1])]
     assert not conditional_folders, conditional_folders
     # Issue 14's bound: where two sources of one path are mostly the same text, merge them.
-    conditional = [source for source in sources() if CONDITION.search(source)]
+    conditional = [source for source in sources() if CONDITION.search(source) and source not in twins]
     assert len(conditional) <= MAX_CONDITIONAL_NAMES, f"{len(conditional)} conditional file names: {sorted(conditional)}"
 
 
@@ -218,13 +230,15 @@ def test_every_combination_gets_exactly_the_files_its_features_claim() -> None:
         assert not twice, f"{name}: several sources write one path: {twice}"
         kept = {path for feature in variants.FEATURES if feature.applies(chosen) for path in feature.paths}
         for feature in variants.FEATURES:
-            for path in feature.paths:
+            for catalogued in feature.paths:
+                path = variants.in_language(catalogued, chosen.language)
                 present = path in files or path in folders
                 if feature.applies(chosen):
                     assert present, f"{name}: feature {feature.name!r} applies but {path} is not rendered"
-                elif path not in kept:
+                elif catalogued not in kept:
                     assert not present, f"{name}: {path} rendered without its feature {feature.name!r}"
-        for path in variants.SHARED:
+        for path in (*variants.SHARED, *(variants.TYPESCRIPT_ONLY if chosen.language == "typescript" else ())):
+            path = variants.in_language(path, chosen.language)
             assert path in files or path in folders, f"{name}: shared {path} not rendered"
         empty = [folder for folder in folders if not any(output.startswith(folder + "/") for output in files)]
         assert not empty, f"{name}: empty folders {empty}"

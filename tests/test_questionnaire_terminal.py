@@ -203,7 +203,7 @@ def test_lambda_public_json_api_needs_a_review_date(template_repo: Path, tmp_pat
         "public_until": "public_until: a date YYYY-MM-DD is required",
         "cors_origins": 'cors_origins: "*" is refused; list exact origins',
     }
-    assert session.asked[:4] == ["platform", "use_case", "event_source", "project_name"]
+    assert session.asked[:5] == ["platform", "use_case", "event_source", "language", "project_name"]
     assert "idempotency_store" not in session.asked, "DynamoDB is the one store on Lambda"
     answers = recorded(project)
     assert (answers["project_slug"], answers["auth"], str(answers["public_until"])) == ("billing-api", "none", "2027-01-31")
@@ -253,7 +253,8 @@ def test_person_who_accepts_every_default_gets_the_lambda_json_api(template_repo
     answers = recorded(project)
     assert (answers["platform"], answers["use_case"], answers["event_source"]) == ("lambda", "json_api", "http_api")
     assert (project / "src/handler.mjs").exists()
-    assert session.asked[:6] == ["platform", "use_case", "event_source", "project_name", "project_slug", "description"]
+    assert session.asked[:6] == ["platform", "use_case", "event_source", "language", "project_name", "project_slug"]
+    assert answers["language"] == "javascript" and not (project / "tsconfig.json").exists()
 
 
 def test_disabled_choices_are_shown_with_the_reason_and_skipped_by_the_cursor(template_repo: Path, tmp_path: Path) -> None:

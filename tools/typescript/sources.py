@@ -41,7 +41,7 @@ def is_code_source(relative: str) -> bool:
 
 def typescript_combinations() -> Iterator[variants.Combination]:
     for combination in variants.combinations():
-        if (combination.platform, combination.use_case) in variants.TYPESCRIPT_CASES:
+        if combination.language == "typescript":
             yield combination
 
 
