@@ -75,12 +75,14 @@ def log_commands(platform: str, slug: str, stack_name: str, region: str) -> dict
 def skills_context(answers: dict[str, Any], platform: str, use_case: str, event_source: str, slug: str, stack_name: str) -> dict[str, Any]:
     region = str(answers.get("aws_region", "eu-west-1"))
     test_file, table = fixture_test(platform, use_case, event_source)
+    # A TypeScript repo has `x.ts` where a JavaScript one has `x.mjs` (src/ and test/ only).
+    code = (lambda path: path.removesuffix(".mjs") + ".ts" if path else path) if answers.get("language") == "typescript" else (lambda path: path)
     return {
-        "domain_module": _lookup(DOMAIN_MODULES, platform, use_case, event_source),
-        "behaviour_test": _lookup(BEHAVIOUR_TESTS, platform, use_case, event_source),
-        "entry_module": "src/handler.mjs" if platform == "lambda" else "src/index.mjs",
+        "domain_module": code(_lookup(DOMAIN_MODULES, platform, use_case, event_source)),
+        "behaviour_test": code(_lookup(BEHAVIOUR_TESTS, platform, use_case, event_source)),
+        "entry_module": code("src/handler.mjs" if platform == "lambda" else "src/index.mjs"),
         "deploy_config": "template.yaml" if platform == "lambda" else "wrangler.jsonc",
-        "fixture_test_file": test_file,
+        "fixture_test_file": code(test_file),
         "fixture_test_table": table,
         "log_commands": log_commands(platform, slug, stack_name, region),
         # What an IAM caller must be granted: a function URL is no API Gateway API.

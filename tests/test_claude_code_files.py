@@ -563,7 +563,8 @@ def assert_headless_and_read_only(parts: dict[str, object], skill: str) -> None:
 
 def test_headless_scripts_carry_their_permissions_a_turn_cap_and_json_output(project: Path) -> None:
     scripts = json.loads((project / "package.json").read_text())["scripts"]
-    assert scripts["check"] == "node scripts/check.mjs"
+    typescript = answers_of(project).get("language") == "typescript"
+    assert scripts["check"] == ("npm run typecheck && " if typescript else "") + "node scripts/check.mjs"
     assert "test:unit" in scripts
     for name, (skill, output) in HEADLESS_SCRIPTS.items():
         parts = headless_parts(scripts[name])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.claude_code import answers_of
+from tests.support.claude_code import answers_of, code_ext
 from tests.support.claude_code import project, render_root  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.xdist_group("claude_code")
@@ -69,7 +69,8 @@ def test_the_fixture_table_the_skills_name_is_the_one_the_fixture_test_reads(pro
         return
     assert named, "the new-fixture skill names the table that holds each fixture's expected answer"
     table, file = named.groups()
-    assert re.search(rf"^const {table} = ", (project / file).read_text(), re.MULTILINE), f"{file} has no table {table}"
+    # `const EXPECTED = {` in JavaScript, `const EXPECTED: Record<…> = {` in TypeScript
+    assert re.search(rf"^const {table}(: [^=]+)? = ", (project / file).read_text(), re.MULTILINE), f"{file} has no table {table}"
 
 
 def test_the_routes_and_the_body_limit_are_the_ones_the_code_serves(project: Path) -> None:
@@ -77,11 +78,11 @@ def test_the_routes_and_the_body_limit_are_the_ones_the_code_serves(project: Pat
     if answers["use_case"] != "json_api":
         pytest.skip("only the JSON API has a route table")
     skill = (project / ".claude/skills/add-route/SKILL.md").read_text()
-    orders = (project / "src/orders.mjs").read_text()
+    orders = (project / f"src/orders.{code_ext(project)}").read_text()
     routes = re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[\w/{}-]*)`", skill.split("The routes today:", 1)[1].split("\n", 1)[0])
     assert routes, "the skill lists today's routes"
     for method, path in routes:
-        assert re.search(rf"method: '{method}',\s*path: '{re.escape(path)}'", orders), f"{method} {path} is not in src/orders.mjs"
+        assert re.search(rf"method: '{method}',\s*path: '{re.escape(path)}'", orders), f"{method} {path} is not in src/orders"
     served = re.findall(r"method: '([A-Z]+)',\s*path: '([^']+)'", orders)
     assert sorted(served) == sorted(routes), "the skill names every route, and only those"
     limit_kib = int(re.search(r"413 over (\d+) KiB", skill).group(1))

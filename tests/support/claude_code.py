@@ -98,6 +98,11 @@ def answers_of(project: Path) -> dict[str, Any]:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 
 
+def code_ext(project: Path) -> str:
+    """The extension of the repo's own code: `ts` in a TypeScript repo, else `mjs`."""
+    return "ts" if answers_of(project).get("language") == "typescript" else "mjs"
+
+
 def front_matter(path: Path) -> tuple[dict[str, Any], str, str]:
     """(parsed YAML front matter, its raw text, the body) of a command or agent file."""
     text = path.read_text()

@@ -90,6 +90,7 @@ CLAUDE_CODE_SETS: dict[str, dict[str, Any]] = {
     "lambda-json-api-public-cors": named(auth="none", public_until="2099-01-31", cors_origins=CORS_ORIGIN),
     "lambda-json-api-function-url-public": named(event_source="function_url", auth="none", public_until="2099-01-31"),
     "lambda-json-api-api-key": named(auth="api_key"),
+    "lambda-json-api-typescript": named(language="typescript"),
     "lambda-webhook-standard": named(use_case="webhook"),
     "lambda-webhook-function-url-stripe": named(use_case="webhook", event_source="function_url", signature_scheme="stripe"),
     "lambda-file-import-s3": named(use_case="file_import"),
