@@ -126,10 +126,25 @@ def recorded_answers(conf: Any) -> dict[str, Any]:
     """The answers file already in the destination (an update or a copy over a project), or {}."""
     path = Path(str(conf["dst_path"])) / str(conf["answers_file"] or ".copier-answers.yml")
     try:
-        recorded = yaml.safe_load(path.read_text())
+        return _answers_file(str(path), path.stat().st_mtime_ns)
+    except OSError:
+        return {}
+
+
+@functools.lru_cache(maxsize=8)
+def _answers_file(path: str, mtime_ns: int) -> dict[str, Any]:
+    """One read per version of the file: the hook runs for every Jinja context."""
+    try:
+        recorded = yaml.safe_load(Path(path).read_text())
     except (OSError, yaml.YAMLError):
         return {}
     return recorded if isinstance(recorded, dict) else {}
+
+
+def recorded_language(conf: Any) -> str:
+    """The language of the project being updated ("" on a first copy); before the question, JavaScript."""
+    recorded = recorded_answers(conf)
+    return str(recorded.get("language") or "javascript") if recorded else ""
 
 
 def language_switch(given: dict[str, Any], recorded: dict[str, Any]) -> list[str]:
@@ -144,6 +159,11 @@ def language_switch(given: dict[str, Any], recorded: dict[str, Any]) -> list[str
         f"language: this project is written in {before}; an update cannot rewrite it in {given['language']}. "
         f"Render a new project with language={given['language']} and move your code over (README: Updating)."
     ]
+
+
+def _language_kept(recorded: str, value: str) -> str:
+    """The update screen's reason to disable the language the project is not written in."""
+    return f"this repo is {recorded}; an update keeps it" if recorded and value != recorded else ""
 
 
 def _refusal(platform: str, use_case: str, question: str, value: str) -> str:
@@ -285,6 +305,9 @@ class DerivedContext(ContextHook):
         if getattr(context.get("_copier_phase"), "value", None) == "prompt":
             self.refuse_bad_given_answers(context)
         context.update(_derive_once(key))
+        # `validator: "{{ language_kept('typescript') }}"`: read from the destination, not the answers.
+        recorded = recorded_language(context["_copier_conf"]) if "_copier_conf" in context else ""
+        context["language_kept"] = functools.partial(_language_kept, recorded)
 
     def refuse_bad_given_answers(self, context: dict[str, Any]) -> None:
         conf = context["_copier_conf"]

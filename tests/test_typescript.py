@@ -26,6 +26,7 @@ from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_
 from tests.support.git_history import commit_and_tag, git, init_project_repo, init_template_repo, use_git_identity
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
+from tests.support.terminal import Questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "typescript"
@@ -199,3 +200,23 @@ def test_update_refuses_to_switch_the_language_and_leaves_the_project_alone(tmp_
     assert git(project, "status", "--porcelain") == "" and git(project, "rev-parse", "HEAD") == before
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["language"] == "javascript"
     assert (project / "src" / "handler.mjs").exists() and not (project / "src" / "handler.ts").exists()
+
+
+def test_the_update_questionnaire_offers_only_the_language_the_repo_is_written_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_git_identity(monkeypatch)
+    template = init_template_repo(tmp_path / "template")
+    commit_and_tag(template, "v1.0.0")
+    project = tmp_path / "project"
+    copier.run_copy(str(template), str(project), vcs_ref="v1.0.0", defaults=True, unsafe=True, quiet=True)
+    init_project_repo(project)
+
+    session = Questionnaire(["update", "--trust", str(project)])
+    while (name := session.next_question()) != "language":
+        assert name is not None, session.text()[-2000:]
+        session.accept_default()
+    choices = {choice.title.split(" (")[0]: choice for choice in session.choices()}
+    assert not choices["JavaScript"].disabled
+    assert choices["TypeScript"].disabled and "this repo is javascript; an update keeps it" in choices["TypeScript"].title
+    session.child.sendcontrol("c")
+    session.wait_for_exit()
+    assert git(project, "status", "--porcelain") == ""
