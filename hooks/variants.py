@@ -102,7 +102,9 @@ AUTH_BY_USE_CASE: dict[str, tuple[str, ...]] = {"webhook": ("hmac",)}
 #: the derivation turns into TypeScript that `tsc --strict` accepts (docs/decisions.md).
 #: JavaScript fits every case and is the default. A pair added here needs its JSDoc
 #: typed first; `make typescript` then derives its files and the suite checks them.
-TYPESCRIPT_CASES: frozenset[tuple[str, str]] = frozenset({("lambda", "json_api")})
+TYPESCRIPT_CASES: frozenset[tuple[str, str]] = frozenset(
+    {("lambda", "json_api"), ("lambda", "webhook"), ("lambda", "queue_consumer"), ("lambda", "file_import")}
+)
 #: Template folders whose `.mjs` sources have a derived `.ts` twin; a TypeScript repo gets
 #: the twins, a JavaScript one the sources. The Claude Code hooks stay JavaScript in both.
 LANGUAGE_FOLDERS = ("src", "scripts", "test")
@@ -134,6 +136,20 @@ def stores_for(platform: str, use_case: str) -> tuple[str, ...]:
 def auths_for(platform: str, use_case: str) -> tuple[str, ...]:
     """Allowed authentications of an HTTP endpoint, the default first."""
     return AUTH_BY_USE_CASE.get(use_case) or AUTH_BY_PLATFORM.get(platform, ())
+
+
+def _typescript_homes(platform_prefix: str, use_case_prefix: str, names: bool = False) -> str:
+    """Where TypeScript fits, shortest first: a whole platform (`Lambda only`), else its cases."""
+    homes = []
+    for platform in PLATFORMS:
+        cases = [u for u in use_cases_on(platform) if (platform, u) in TYPESCRIPT_CASES]
+        shown = PLATFORM_NAMES[platform] if names else platform
+        if cases and len(cases) == len(use_cases_on(platform)):
+            homes.append(f"{platform_prefix}{shown}" + (" only" if names else ""))
+        elif cases:
+            listed = _listed([USE_CASE_TITLES[u] if names else u for u in cases])
+            homes.append(f"{platform_prefix}{shown}{use_case_prefix}{listed}")
+    return "; ".join(homes)
 
 
 def languages_for(platform: str, use_case: str) -> tuple[str, ...]:
@@ -221,8 +237,7 @@ def refusal(question: str, value: str, platform: str, use_case: str) -> str:
         needs = [p for p in PLATFORMS if value in AUTH_BY_PLATFORM[p]]
         return f"auth {value} needs platform {_listed(needs)}; on {platform} choose {_listed(in_order)}"
     if question == "language" and value in LANGUAGES:
-        homes = "; ".join(f"platform {p} with use_case {u}" for p, u in sorted(TYPESCRIPT_CASES))
-        return f"language {value} fits {homes} so far; on {platform} with use_case {use_case} choose {_listed(allowed)}"
+        return f"language {value} fits {_typescript_homes('platform ', ' with use_case ')} so far; on {platform} with use_case {use_case} choose {_listed(allowed)}"
     return f"{question} {value} does not fit; choose {_listed(allowed)}"
 
 
@@ -250,7 +265,7 @@ def screen_reason(question: str, value: str, platform: str, use_case: str) -> st
         if bound:
             return "for " + _listed(bound)
     if question == "language":
-        return "for " + _listed([f"{PLATFORM_NAMES[p]} {USE_CASE_TITLES[u]}" for p, u in sorted(TYPESCRIPT_CASES)]) + " so far"
+        return f"{_typescript_homes('', ' ', names=True)} so far"
     platforms = {
         "use_case": [p for p in PLATFORMS if value in use_cases_on(p)],
         "idempotency_store": [p for p in PLATFORMS if value in STORES_BY_PLATFORM[p]],

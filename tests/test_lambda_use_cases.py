@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from hooks.variants import combination_of
+from hooks.variants import TYPESCRIPT_CASES, combination_of
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
 from tests.support.matrix import LAMBDA_JSON_API_SETS, matrix
@@ -33,6 +33,13 @@ from tests.support.quiet import assert_quiet
 RENDERED_BY_JSON_API_TESTS = {combination_of(answers).id for answers in ({}, *LAMBDA_JSON_API_SETS.values())}
 COMBINATIONS: dict[str, dict[str, Any]] = {
     name: answers for name, answers in matrix("lambda").items() if name not in RENDERED_BY_JSON_API_TESTS
+}
+#: The same combinations in TypeScript where the case has it (hooks/variants.py TYPESCRIPT_CASES):
+#: the same tests, fuzz targets, canaries and fixtures run on the derived `.ts` code, after `tsc`.
+TYPESCRIPT_TWINS: dict[str, dict[str, Any]] = {
+    f"{name}-typescript": {**answers, "language": "typescript"}
+    for name, answers in COMBINATIONS.items()
+    if (combination_of(answers).platform, combination_of(answers).use_case) in TYPESCRIPT_CASES
 }
 
 #: Fixtures whose handler throws on purpose (Lambda retries them, then the DLQ keeps them).
@@ -79,9 +86,9 @@ def npm_test_summary(output: str) -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(COMBINATIONS))
+@pytest.mark.parametrize("name", [*COMBINATIONS, *TYPESCRIPT_TWINS])
 def test_combination_renders_and_its_own_tests_pass(name: str, render_project: Callable[..., Path], aws_emulator: dict[str, str]) -> None:
-    answers = COMBINATIONS[name]
+    answers = {**COMBINATIONS, **TYPESCRIPT_TWINS}[name]
     project = render_project(**answers)
     assert_no_template_leftovers(project)
 
@@ -105,6 +112,20 @@ def test_combination_renders_and_its_own_tests_pass(name: str, render_project: C
         assert f"── events/{fixture}" in invoke.stdout
     thrown = set(re.findall(r"── events/(\S+)\nthrew ", invoke.stdout))
     assert thrown <= THROWS_ON_PURPOSE, f"unexpected throws: {thrown - THROWS_ON_PURPOSE}"
+    if answers.get("language") == "typescript":
+        assert "> tsc --noEmit" in result.stdout, "npm test type-checks first"
+        assert_the_bundle_loads_alone(project)
+
+
+def assert_the_bundle_loads_alone(project: Path) -> None:
+    """`npm run build` (the esbuild options SAM uses) gives a handler.mjs that loads with no
+    node_modules beside it, as in the Lambda zip (the runtime has @aws-sdk/*)."""
+    run(["npm", "run", "build"], project)
+    alone = project.parent / f"{project.name}-bundle"
+    alone.mkdir()
+    (alone / "handler.mjs").write_bytes((project / "dist" / "handler.mjs").read_bytes())
+    loaded = run(["node", "--input-type=module", "-e", "const { handler } = await import('./handler.mjs'); console.log(typeof handler);"], alone)
+    assert loaded.stdout.strip() == "function"
 
 
 def assert_reliability_harnesses_ran(answers: dict[str, Any], output: str) -> None:

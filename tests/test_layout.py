@@ -293,7 +293,9 @@ def test_copier_yml_lists_the_catalogues_choices_and_asks_it() -> None:
     for question in CHECKED_QUESTIONS:
         for label, choice in config[question]["choices"].items():
             assert isinstance(choice, dict), f"{question} {label}: needs the catalogue's validator"
-            assert choice["validator"] == f"{{{{ choice_refusal('{question}', '{choice['value']}') }}}}", (question, label)
+            # The language also keeps what an updated repo is written in (hooks/context.py).
+            kept = f" or language_kept('{choice['value']}')" if question == "language" else ""
+            assert choice["validator"] == f"{{{{ choice_refusal('{question}', '{choice['value']}'){kept} }}}}", (question, label)
     assert config["_exclude"][-1] == "{{ excluded_paths | default('') }}", (
         "the computed exclusions need a default: `copier update` renders them with the old template's hooks"
     )

@@ -3,10 +3,16 @@
 // AWS_ENDPOINT_URL_SQS points it at an emulator.
 import { loadAwsSdk } from './lib/aws-sdk.mjs';
 
+/**
+ * @param { { queueUrl: string } } options
+ * @returns {import('./files.mjs').EnqueueJob}
+ */
 export function createSqsJobQueue({ queueUrl }) {
+  /** @type {import('@aws-sdk/client-sqs').SQSClient | undefined} */
   let client;
+  /** @param {import('./files.mjs').ImportJob} job */
   return async function enqueueJob(job) {
-    const { SQSClient, SendMessageCommand } = loadAwsSdk('@aws-sdk/client-sqs');
+    const { SQSClient, SendMessageCommand } = /** @type {typeof import('@aws-sdk/client-sqs')} */ (loadAwsSdk('@aws-sdk/client-sqs'));
     client ??= new SQSClient({});
     await client.send(
       new SendMessageCommand({

@@ -75,7 +75,8 @@ function maskJinja(source, name) {
         const index = Number(inComment ?? inCode);
         if (seen.has(index)) throw new Error(`${name}: Jinja tag ${tags[index]} was duplicated`);
         seen.add(index);
-        return tags[index];
+        // A file name in a tag follows the files too: `{{ 'src/secrets.mjs' if … }}`.
+        return tsExtensions(tags[index]);
       });
       const lost = tags.filter((_, index) => !seen.has(index));
       if (lost.length) throw new Error(`${name}: Jinja tags lost in the derivation: ${lost.join(' ')}`);
@@ -267,7 +268,9 @@ function jsDocCastsToAs(text) {
       const tag = node.jsDoc.at(-1).tags?.find((t) => ts.isJSDocTypeTag(t) || ts.isJSDocSatisfiesTag(t));
       if (!tag) return;
       const operator = ts.isJSDocTypeTag(tag) ? 'as' : 'satisfies';
-      const expression = node.expression.getText(source);
+      // `as` binds tighter than `??`, `||`, `?:` or `=>`: `(a ?? b) as T`, never `a ?? b as T`.
+      const loose = ts.isBinaryExpression(node.expression) || ts.isConditionalExpression(node.expression) || ts.isArrowFunction(node.expression) || ts.isYieldExpression(node.expression);
+      const expression = loose ? `(${node.expression.getText(source)})` : node.expression.getText(source);
       const type = tag.typeExpression.type.getText(source);
       const bare = BARE_CAST_PARENTS.has(node.parent.kind) && !ts.isParenthesizedExpression(node.expression);
       const cast = `${expression} ${operator} ${type}`;
@@ -350,7 +353,8 @@ function importTypesToImports(text) {
   }
   if (added.length) {
     const anchor = unconditional.at(-1);
-    const at = anchor ? anchor.end : Math.min(source.statements[0]?.getStart(source) ?? 0, firstTag);
+    // Above the first statement's JSDoc too: that comment belongs to the statement.
+    const at = anchor ? anchor.end : Math.min(source.statements[0]?.getStart(source, true) ?? 0, firstTag);
     edits.push({ start: at, end: at, text: anchor ? `\n${added.join('\n')}` : `${added.join('\n')}\n\n` });
   }
   return applyEdits(text, edits);

@@ -5,14 +5,27 @@ import { openBudget } from './deadline.mjs';
 import { fingerprintOf, runOnce } from './idempotency.mjs';
 import { describeError } from './logger.mjs';
 
+/** @typedef { { idempotencyTtlSeconds: number, leaseSeconds: number, storeTimeoutMs?: number } } RecordConfig  the config fields processOnce reads */
+
 /**
  * Runs `work` at most once per `key` and says what happened:
  *   'done'       work ran now (result holds what it returned)
  *   'duplicate'  work already ran for this key (result holds the first run's value)
  *   'retry'      try again later: running elsewhere, store unreachable, or work threw
  *   'conflict'   the key was seen with a different payload (needs a human: send to the DLQ)
+ * @template R
+ * @param {object} options
+ * @param {import('./idempotency.mjs').IdempotencyStore} options.store
+ * @param {RecordConfig} options.config
+ * @param {string} options.key
+ * @param {unknown} options.payload  what the key must always stand for (fingerprinted)
+ * @param {import('./logger.mjs').Logger} options.log
+ * @param {(() => number) | undefined} [options.now]  epoch seconds
+ * @param {() => Promise<R>} options.work
+ * @returns {Promise<{ status: 'done' | 'duplicate', result: R } | { status: 'retry' | 'conflict', result?: undefined }>}
  */
 export async function processOnce({ store, config, key, payload, log, now, work }) {
+  /** @type {Awaited<ReturnType<typeof runOnce<{ value: R }>>>} */
   let outcome;
   try {
     // Inside the try: a payload too deep to fingerprint is retried (and ends in the DLQ), not a crash.
@@ -27,7 +40,7 @@ export async function processOnce({ store, config, key, payload, log, now, work 
       budget: openBudget(config.storeTimeoutMs),
       log,
       ...(now ? { now } : {}),
-      execute: async () => ({ value: (await work()) ?? null }),
+      execute: async () => ({ value: /** @type {R} */ ((await work()) ?? null) }),
     });
   } catch (error) {
     log.error('record failed; it will be retried', { recordKey: key, error: describeError(error) });
@@ -38,7 +51,9 @@ export async function processOnce({ store, config, key, payload, log, now, work 
       return { status: 'done', result: outcome.result.value };
     case 'replayed':
       log.info('duplicate record skipped', { recordKey: key });
-      return { status: 'duplicate', result: outcome.result.value };
+      // What the first run stored; a result too big for the store (store.maxResultBytes) comes back as
+      // runOnce's { tooLarge } marker, without a value: the consumers' results are small.
+      return { status: 'duplicate', result: /** @type { { value: R } } */ (outcome.result).value };
     case 'conflict':
       log.error('record key reused with a different payload', { recordKey: key });
       return { status: 'conflict' };

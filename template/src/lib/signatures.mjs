@@ -26,6 +26,21 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 const encoder = new TextEncoder();
 
+/**
+ * The outcome of a verification; `reason` is for logs only.
+ * @typedef { { ok: true, eventId: string | undefined, reason?: undefined } | { ok: false, reason: string, eventId?: undefined } } Verdict
+ */
+
+/**
+ * @param {object} options
+ * @param {string} options.scheme  one of SCHEMES
+ * @param {Record<string, string>} options.headers
+ * @param {Uint8Array} [options.rawBody]
+ * @param {string[]} [options.secrets]
+ * @param {number} [options.toleranceSeconds]
+ * @param {() => number} [options.now]
+ * @returns {Promise<Verdict>}
+ */
 export async function verifyWebhook({
   scheme,
   headers,
@@ -36,7 +51,8 @@ export async function verifyWebhook({
 }) {
   const usable = (secrets ?? []).filter((secret) => typeof secret === 'string' && secret !== '');
   if (usable.length === 0) return refuse('no_secret_configured');
-  const body = rawBody ?? new Uint8Array();
+  // WebCrypto signs no view of a SharedArrayBuffer, and a received body never is one.
+  const body = /** @type {Uint8Array<ArrayBuffer>} */ (rawBody ?? new Uint8Array());
   switch (scheme) {
     case 'standard_webhooks':
       return verifyStandardWebhooks(headers, body, usable, toleranceSeconds, now);
@@ -52,6 +68,14 @@ export async function verifyWebhook({
 // Svix, the reference sender, names the headers svix-*, unless a provider white-labels it.
 const STANDARD_HEADER_PREFIXES = ['webhook', 'svix'];
 
+/**
+ * @param {Record<string, string>} headers
+ * @param {Uint8Array<ArrayBuffer>} body
+ * @param {string[]} secrets
+ * @param {number} toleranceSeconds
+ * @param {() => number} now
+ * @returns {Promise<Verdict>}
+ */
 async function verifyStandardWebhooks(headers, body, secrets, toleranceSeconds, now) {
   const prefix = STANDARD_HEADER_PREFIXES.find((name) => headers[`${name}-signature`] !== undefined) ?? 'webhook';
   const id = headers[`${prefix}-id`];
@@ -60,11 +84,13 @@ async function verifyStandardWebhooks(headers, body, secrets, toleranceSeconds, 
   if (!id || !timestamp || !signatureHeader) return refuse('missing_signature_headers');
   const timing = checkTimestamp(timestamp, toleranceSeconds, now);
   if (timing) return refuse(timing);
-  const provided = signatureHeader
-    .split(' ')
-    .filter((part) => part.startsWith('v1,'))
-    .map((part) => fromBase64(part.slice(3)))
-    .filter(Boolean);
+  const provided = /** @type {Uint8Array[]} */ (
+    signatureHeader
+      .split(' ')
+      .filter((part) => part.startsWith('v1,'))
+      .map((part) => fromBase64(part.slice(3)))
+      .filter(Boolean)
+  );
   if (provided.length === 0) return refuse('malformed_signature');
   const signed = concat(encoder.encode(`${id}.${timestamp}.`), body);
   for (const secret of secrets) {
@@ -75,12 +101,20 @@ async function verifyStandardWebhooks(headers, body, secrets, toleranceSeconds, 
   return refuse('no_matching_signature');
 }
 
+/**
+ * @param {Record<string, string>} headers
+ * @param {Uint8Array<ArrayBuffer>} body
+ * @param {string[]} secrets
+ * @param {number} toleranceSeconds
+ * @param {() => number} now
+ * @returns {Promise<Verdict>}
+ */
 async function verifyStripe(headers, body, secrets, toleranceSeconds, now) {
   const header = headers['stripe-signature'];
   if (!header) return refuse('missing_signature_headers');
   const pairs = header.split(',').map((part) => part.trim().split('='));
   const timestamp = pairs.find(([name]) => name === 't')?.[1];
-  const provided = pairs.filter(([name]) => name === 'v1').map(([, value]) => fromHex(value)).filter(Boolean);
+  const provided = /** @type {Uint8Array[]} */ (pairs.filter(([name]) => name === 'v1').map(([, value]) => fromHex(value)).filter(Boolean));
   if (!timestamp || provided.length === 0) return refuse('malformed_signature');
   const timing = checkTimestamp(timestamp, toleranceSeconds, now);
   if (timing) return refuse(timing);
@@ -91,6 +125,12 @@ async function verifyStripe(headers, body, secrets, toleranceSeconds, now) {
   return refuse('no_matching_signature');
 }
 
+/**
+ * @param {Record<string, string>} headers
+ * @param {Uint8Array<ArrayBuffer>} body
+ * @param {string[]} secrets
+ * @returns {Promise<Verdict>}
+ */
 async function verifyGithub(headers, body, secrets) {
   const header = headers['x-hub-signature-256'];
   if (!header) return refuse('missing_signature_headers');
@@ -104,7 +144,13 @@ async function verifyGithub(headers, body, secrets) {
   return refuse('no_matching_signature');
 }
 
-/** Rejects timestamps too far in the past (replays) and in the future (pre-signed deliveries). */
+/**
+ * Rejects timestamps too far in the past (replays) and in the future (pre-signed deliveries).
+ * @param {string} value  epoch seconds as sent
+ * @param {number} toleranceSeconds
+ * @param {() => number} now
+ * @returns {string | null}  why it is refused, or null
+ */
 function checkTimestamp(value, toleranceSeconds, now) {
   if (!/^\d{1,12}$/.test(value)) return 'malformed_timestamp';
   const age = now() - Number(value);
@@ -113,12 +159,22 @@ function checkTimestamp(value, toleranceSeconds, now) {
   return null;
 }
 
+/**
+ * @param {Uint8Array<ArrayBuffer>} keyBytes
+ * @param {Uint8Array<ArrayBuffer>} message
+ * @param {Uint8Array[]} providedSignatures
+ * @returns {Promise<boolean>}
+ */
 async function hmacMatchesAny(keyBytes, message, providedSignatures) {
   const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const expected = new Uint8Array(await crypto.subtle.sign('HMAC', key, message));
   return matchesAny(expected, providedSignatures);
 }
 
+/**
+ * @param {Uint8Array} body
+ * @returns {string | undefined}
+ */
 function jsonIdOf(body) {
   try {
     const id = JSON.parse(new TextDecoder().decode(body))?.id;
@@ -128,6 +184,10 @@ function jsonIdOf(body) {
   }
 }
 
+/**
+ * @param {string} text
+ * @returns {Uint8Array<ArrayBuffer> | null}
+ */
 function fromBase64(text) {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
   try {
@@ -137,11 +197,20 @@ function fromBase64(text) {
   }
 }
 
+/**
+ * @param {string} text
+ * @returns {Uint8Array | null}
+ */
 function fromHex(text) {
   if (!/^(?:[0-9a-fA-F]{2})+$/.test(text ?? '')) return null;
-  return Uint8Array.from(text.match(/../g), (pair) => parseInt(pair, 16));
+  return Uint8Array.from(/** @type {RegExpMatchArray} */ (text.match(/../g)), (pair) => parseInt(pair, 16));
 }
 
+/**
+ * @param {Uint8Array} first
+ * @param {Uint8Array} second
+ * @returns {Uint8Array<ArrayBuffer>}
+ */
 function concat(first, second) {
   const joined = new Uint8Array(first.length + second.length);
   joined.set(first, 0);
@@ -149,20 +218,38 @@ function concat(first, second) {
   return joined;
 }
 
+/**
+ * @param {string} reason
+ * @returns { { ok: false, reason: string } }
+ */
 function refuse(reason) {
   return { ok: false, reason };
 }
 
-/** Signs like the provider does; tests and local tools use it to build deliveries. */
+/**
+ * Signs like the provider does; tests and local tools use it to build deliveries.
+ * @param {object} options
+ * @param {string} options.scheme  one of SCHEMES
+ * @param {string} options.secret
+ * @param {Uint8Array<ArrayBuffer>} [options.rawBody]
+ * @param {string} options.eventId  Stripe: unused (the body's "id" names the event)
+ * @param {number} options.timestamp  epoch seconds; GitHub: unused
+ * @returns {Promise<Record<string, string>>}  the signature headers
+ */
 export async function signWebhook({ scheme, secret, rawBody, eventId, timestamp }) {
   const body = rawBody ?? new Uint8Array();
+  /**
+   * @param {Uint8Array<ArrayBuffer>} keyBytes
+   * @param {Uint8Array<ArrayBuffer>} message
+   */
   const hmac = async (keyBytes, message) => {
     const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
     return new Uint8Array(await crypto.subtle.sign('HMAC', key, message));
   };
-  const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = (/** @type {Uint8Array} */ bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
   if (scheme === 'standard_webhooks') {
-    const key = fromBase64(secret.replace(/^whsec_/, ''));
+    // A secret that is not base64 gives no key, and importKey throws.
+    const key = /** @type {Uint8Array<ArrayBuffer>} */ (fromBase64(secret.replace(/^whsec_/, '')));
     const signature = await hmac(key, concat(encoder.encode(`${eventId}.${timestamp}.`), body));
     return {
       'webhook-id': eventId,

@@ -7,8 +7,27 @@ import { errorResponse } from './http.mjs';
 import { describeError } from './logger.mjs';
 import { verifyWebhook } from './signatures.mjs';
 
+/**
+ * A request the check let in carries the provider's event id (the route's idempotency key).
+ * @typedef {import('./http.mjs').HttpRequest & { eventId?: string } } WebhookRequest
+ */
+
+/**
+ * @param {object} options
+ * @param {string} options.scheme  one of SCHEMES (signatures.mjs)
+ * @param {(options: { budget: import('./deadline.mjs').Budget }) => Promise<string[]>} options.loadSecrets
+ * @param {number} [options.toleranceSeconds]
+ * @param {() => number} [options.now]  clock in epoch seconds
+ * @returns {import('./api.mjs').Authenticate}
+ */
 export function createSignatureCheck({ scheme, loadSecrets, toleranceSeconds, now }) {
+  /**
+   * @param {WebhookRequest} request
+   * @param { { log: import('./logger.mjs').Logger, budget: import('./deadline.mjs').Budget } } context
+   * @returns {Promise<import('./http.mjs').HttpResponse | null>}
+   */
   return async function authenticate(request, { log, budget }) {
+    /** @type {string[]} */
     let secrets;
     try {
       secrets = await loadSecrets({ budget });

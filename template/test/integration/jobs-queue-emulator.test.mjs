@@ -14,16 +14,17 @@ describe('jobs queue through the AWS SDK', { skip }, () => {
   it('sends one job message per new file, and none for a duplicate notification', async () => {
     const sqs = new SQSClient({});
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `jobs-${Date.now()}` }));
-    const handler = createHandler({ config: { ...loadConfig({}), idempotencyStore: 'memory', jobsQueueUrl: QueueUrl }, store: createMemoryStore(), write: () => {} });
+    const handler = createHandler({ config: { ...loadConfig({}), idempotencyStore: 'memory', jobsQueueUrl: /** @type {string} */ (QueueUrl) }, store: createMemoryStore(), write: () => {} });
     const event = { Records: [s3Record({ key: 'incoming/invoices.csv' })] };
     const { queued } = await handler(event, {});
     await handler(event, {});
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }));
     assert.equal(Messages.length, 1);
-    const job = JSON.parse(Messages[0].Body);
+    /** @type {import('../../src/files.mjs').ImportJob} */
+    const job = JSON.parse(/** @type {string} */ (Messages[0].Body));
     assert.equal(job.jobId, queued[0]);
     assert.equal(job.key, 'incoming/invoices.csv');
-    assert.equal(Messages[0].MessageAttributes.jobId.StringValue, job.jobId);
+    assert.equal(/** @type {Record<string, import('@aws-sdk/client-sqs').MessageAttributeValue>} */ (Messages[0].MessageAttributes).jobId.StringValue, job.jobId);
   });
 
   it('throws for a retry when the queue does not exist, after handing on nothing', async () => {

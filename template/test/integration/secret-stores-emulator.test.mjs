@@ -15,7 +15,7 @@ import { httpEvent } from '../support/http-events.mjs';
 const emulated = Boolean(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER && process.env.AWS_ENDPOINT_URL_SSM);
 const skip = emulated ? false : 'set AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_ENDPOINT_URL_SSM to an emulator to run';
 const config = { ...loadConfig({}), idempotencyStore: 'memory', secretsCacheSeconds: 300 };
-const secret = (label) => (config.signatureScheme === 'github' ? `emulator-${label}` : ['whsec', btoa(`emulator ${label}`)].join('_'));
+const secret = (/** @type {string} */ label) => (config.signatureScheme === 'github' ? `emulator-${label}` : ['whsec', btoa(`emulator ${label}`)].join('_'));
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 
 describe('secret stores through the AWS SDK', { skip }, () => {
@@ -23,7 +23,7 @@ describe('secret stores through the AWS SDK', { skip }, () => {
     const client = new SecretsManagerClient({});
     const name = `webhook-${unique()}`;
     const { ARN } = await client.send(new CreateSecretCommand({ Name: name, SecretString: JSON.stringify([secret('new'), secret('old')]) }));
-    const handler = createHandler({ config: { ...config, webhookSecretId: ARN }, store: createMemoryStore(), write: () => {} });
+    const handler = createHandler({ config: { ...config, webhookSecretId: /** @type {string} */ (ARN) }, store: createMemoryStore(), write: () => {} });
     for (const [index, label] of ['new', 'old'].entries()) {
       const body = JSON.stringify({ id: `evt_${label}`, type: 'invoice.paid' });
       const headers = await signWebhook({ scheme: config.signatureScheme, secret: secret(label), rawBody: new TextEncoder().encode(body), eventId: `delivery-${index}`, timestamp: Math.floor(Date.now() / 1000) });
@@ -57,8 +57,9 @@ describe('secret stores through the AWS SDK', { skip }, () => {
     // A rotation pair with its closing bracket lost: V8's JSON.parse error would quote all of it.
     const broken = `["${secret('new')}", "${secret('old')}"`;
     const { ARN } = await client.send(new CreateSecretCommand({ Name: `webhook-${unique()}`, SecretString: broken }));
+    /** @type {string[]} */
     const lines = [];
-    const handler = createHandler({ config: { ...config, webhookSecretId: ARN }, store: createMemoryStore(), write: (line) => lines.push(line) });
+    const handler = createHandler({ config: { ...config, webhookSecretId: /** @type {string} */ (ARN) }, store: createMemoryStore(), write: (line) => lines.push(line) });
     const body = JSON.stringify({ id: 'evt_broken', type: 'invoice.paid' });
     const headers = await signWebhook({ scheme: config.signatureScheme, secret: secret('new'), rawBody: new TextEncoder().encode(body), eventId: 'delivery-broken', timestamp: Math.floor(Date.now() / 1000) });
     const result = await handler(httpEvent({ method: 'POST', path: '/webhook', headers: { 'content-type': 'application/json', ...headers }, body }), {});

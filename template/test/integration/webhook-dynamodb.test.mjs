@@ -12,6 +12,7 @@ const TABLE = 'webhook-idempotency';
 // dynalite answers 100 concurrent calls on this one thread: slower than DynamoDB, so the deadlines are wide here.
 const config = { ...loadConfig({}), idempotencyStore: 'dynamodb', idempotencyTable: TABLE, timeoutSeconds: 60, storeTimeoutMs: 30_000 };
 const secret = config.signatureScheme === 'github' ? 'integration-secret' : ['whsec', btoa('integration secret')].join('_');
+/** @type {import('../support/dynalite.mjs').DynamoDbEmulator} */
 let dynamo;
 
 before(async () => {
@@ -20,9 +21,13 @@ before(async () => {
 });
 after(async () => dynamo?.stop());
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `failFirst`: the first hand-off fails, like a downstream service timing out. */
+/**
+ * `failFirst`: the first hand-off fails, like a downstream service timing out.
+ * @param {import('../../src/deliveries.mjs').Delivery[]} deliveries
+ * @param { { failFirst?: boolean } } [options]
+ */
 function receiver(deliveries, { failFirst = false } = {}) {
   let attempts = 0;
   return createHandler({
@@ -38,6 +43,7 @@ function receiver(deliveries, { failFirst = false } = {}) {
   });
 }
 
+/** @param {string} eventId */
 async function delivery(eventId) {
   const body = JSON.stringify({ id: eventId, type: 'invoice.paid' });
   const headers = await signWebhook({
@@ -50,9 +56,10 @@ async function delivery(eventId) {
   return httpEvent({ method: 'POST', path: '/webhook', headers: { 'content-type': 'application/json', ...headers }, body });
 }
 
-const isReplay = (result) => result.headers['idempotent-replayed'] === 'true';
+const isReplay = (/** @type {import('../../src/lib/apigateway.mjs').HttpResult} */ result) => result.headers['idempotent-replayed'] === 'true';
 
 it('hands a delivery on once when 100 copies arrive together', async () => {
+  /** @type {import('../../src/deliveries.mjs').Delivery[]} */
   const deliveries = [];
   const handler = receiver(deliveries);
   const event = await delivery('burst-1');
@@ -67,9 +74,11 @@ it('hands a delivery on once when 100 copies arrive together', async () => {
 });
 
 it('releases the event id when the hand-off fails mid-burst, so the delivery is handed on exactly once', async () => {
+  /** @type {import('../../src/deliveries.mjs').Delivery[]} */
   const deliveries = [];
   const handler = receiver(deliveries, { failFirst: true });
   const event = await delivery('burst-fail');
+  /** @type {(value?: unknown) => void} */
   let failureAnswered;
   const failed = new Promise((resolve) => (failureAnswered = resolve));
   const send = () => handler(structuredClone(event), {}).then((result) => (result.statusCode === 500 && failureAnswered(), result));
@@ -91,6 +100,7 @@ it('releases the event id when the hand-off fails mid-burst, so the delivery is 
 });
 
 it('replays a delivery after a cold start from the record in DynamoDB', async () => {
+  /** @type {import('../../src/deliveries.mjs').Delivery[]} */
   const deliveries = [];
   const event = await delivery('cold-1');
   const first = await receiver(deliveries)(event, {});

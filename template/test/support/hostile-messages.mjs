@@ -29,7 +29,11 @@ export const otherPayload = fc.oneof(
   hugeNumberText.map((number) => JSON.parse(`{"invoiceId":"inv-huge","amount":${number},"currency":"EUR"}`)),
 );
 
-/** The contract of messages.mjs, written out again so the fuzz does not trust the code it checks. */
+/**
+ * The contract of messages.mjs, written out again so the fuzz does not trust the code it checks.
+ * @param {any} message  anything a message could carry
+ * @returns {boolean}
+ */
 export function isValidInvoice(message) {
   return (
     typeof message?.invoiceId === 'string' &&

@@ -10,8 +10,16 @@ import { eventBridgeEvent, logCollector, unreachableStore } from '../support/con
 
 const INVOICE = { invoiceId: 'inv-1', amount: 1299, currency: 'EUR' };
 
+/** @typedef {Parameters<ReturnType<typeof createHandler>>[0]} Event */
+
+/**
+ * @param {object} [options]
+ * @param {import('../../src/handler.mjs').HandOn} [options.handOn]
+ * @param {import('../../src/lib/idempotency.mjs').IdempotencyStore} [options.store]
+ */
 function setup({ handOn, store = createMemoryStore() } = {}) {
   const logs = logCollector();
+  /** @type {import('../../src/messages.mjs').Invoice[]} */
   const processed = [];
   const handler = createHandler({
     config: { ...loadConfig({}), idempotencyStore: 'memory' },
@@ -22,7 +30,8 @@ function setup({ handOn, store = createMemoryStore() } = {}) {
   return { handler, logs, processed };
 }
 
-const notProcessed = (reason) => (error) => error.name === 'EventNotProcessedError' && error.reason === reason;
+/** @param {string} reason */
+const notProcessed = (reason) => (/** @type {Error & { reason?: string }} */ error) => error.name === 'EventNotProcessedError' && error.reason === reason;
 
 describe('EventBridge consumer', () => {
   it('processes a valid event', async () => {
@@ -42,7 +51,7 @@ describe('EventBridge consumer', () => {
   it('throws for an invalid event, so it ends in the DLQ, without running the side effect', async () => {
     const { handler, processed } = setup();
     await assert.rejects(handler(eventBridgeEvent({ invoiceId: '', amount: 'x' }), {}), notProcessed('invalid'));
-    await assert.rejects(handler({ ...eventBridgeEvent(INVOICE), id: undefined }, {}), notProcessed('invalid'));
+    await assert.rejects(handler(/** @type {Event} */ (/** @type {unknown} */ ({ ...eventBridgeEvent(INVOICE), id: undefined })), {}), notProcessed('invalid'));
     assert.equal(processed.length, 0);
   });
 
@@ -68,8 +77,8 @@ describe('EventBridge consumer', () => {
 
   it('only ever throws its own error, whatever the event', async () => {
     const { handler } = setup();
-    for (const event of [undefined, null, {}, { id: 5 }, { id: 'x', detail: null }, { id: 'y', detail: [] }]) {
-      await assert.rejects(handler(event, {}), notProcessed('invalid'));
+    for (const event of /** @type {unknown[]} */ ([undefined, null, {}, { id: 5 }, { id: 'x', detail: null }, { id: 'y', detail: [] }])) {
+      await assert.rejects(handler(/** @type {Event} */ (event), {}), notProcessed('invalid'));
     }
   });
 });

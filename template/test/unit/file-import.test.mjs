@@ -8,8 +8,17 @@ import { decodeKey } from '../../src/files.mjs';
 import { createMemoryStore } from '../../src/lib/stores/memory.mjs';
 import { logCollector, s3Record, unreachableStore } from '../support/consumer-events.mjs';
 
+/** @typedef {import('../../src/files.mjs').ImportJob} ImportJob */
+
+/**
+ * @param {object} [options]
+ * @param {import('../../src/files.mjs').EnqueueJob} [options.handOn]  records the jobs when missing
+ * @param {import('../../src/lib/idempotency.mjs').IdempotencyStore} [options.store]
+ * @param {Partial<import('../../src/config.mjs').Config>} [options.config]  over the defaults
+ */
 function setup({ handOn, store = createMemoryStore(), config = {} } = {}) {
   const logs = logCollector();
+  /** @type {ImportJob[]} */
   const jobs = [];
   const handler = createHandler({
     config: { ...loadConfig({}), idempotencyStore: 'memory', ...config },
@@ -73,6 +82,7 @@ describe('file import', () => {
 
   it('queues the good files of a batch, then throws so Lambda retries the failed one', async () => {
     let failNext = true;
+    /** @type {string[]} */
     const queued = [];
     const { handler } = setup({
       handOn: async (job) => {
@@ -99,8 +109,10 @@ describe('file import', () => {
 
   it('never throws for malformed or foreign events', async () => {
     const { handler, jobs } = setup();
+    /** @type {unknown[]} */
     const events = [undefined, {}, { Event: 's3:TestEvent' }, { Records: [null, 5, {}, { eventName: 'ObjectCreated:Put' }, { eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k.csv', size: 'big' } } }] }, { Records: [s3Record({ eventName: 'ObjectRemoved:Delete' })] }];
-    for (const event of events) await handler(event, {});
+    // Passed as if they were notifications: the handler must cope with whatever arrives.
+    for (const event of events) await handler(/** @type {import('../../src/handler.mjs').S3Notification} */ (event), {});
     assert.equal(jobs.length, 0);
   });
 });

@@ -18,6 +18,9 @@ import { isValidInvoice, invoiceMessage, otherPayload } from '../support/hostile
 
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 
+/** @typedef {ReturnType<typeof createHandler>} Handler */
+/** @typedef { { value: Awaited<ReturnType<Handler>>, error?: undefined } | { error: Error, value?: undefined } } Outcome  what the handler did: resolved or threw */
+
 // A few ids come back again and again: redeliveries, and reuse with another detail.
 const eventId = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('evt-1', 'evt-2', 'evt-3') },
@@ -43,8 +46,14 @@ const event = fc.oneof(
 
 it('resolves or throws only EventNotProcessedError, whatever the event', async () => {
   const logs = canaryLog();
+  /** @type {Set<string>} */
   const processedIds = new Set();
+  /** @type {string[]} */
   let processedNow = [];
+  /**
+   * @param {import('../../src/messages.mjs').Invoice} message
+   * @param { { eventId: string } } context
+   */
   const recordSideEffect = async (message, { eventId: id }) => {
     assert.ok(isValidInvoice(message), `side effect for an invalid event ${JSON.stringify(message)}`);
     assert.ok(!processedIds.has(id), `event ${id} processed twice`);
@@ -57,11 +66,12 @@ it('resolves or throws only EventNotProcessedError, whatever the event', async (
   };
   await fuzz({
     target: 'eventbridge-consumer',
-    handler: ({ store, event: input }, context) => handlers[store](input, context),
+    handler: (/** @type { { store: 'healthy' | 'down', event: unknown } } */ { store, event: input }, context) => handlers[store](/** @type {Parameters<Handler>[0]} */ (input), context),
     arbitrary: fc.record({ store: fc.oneof({ weight: 5, arbitrary: fc.constant('healthy') }, { weight: 1, arbitrary: fc.constant('down') }), event }),
     check: async (input, invoke) => {
       logs.clear();
       processedNow = [];
+      /** @type {Outcome} */
       const outcome = await invoke(input).then(
         (value) => ({ value }),
         (error) => ({ error }),

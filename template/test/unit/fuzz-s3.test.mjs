@@ -17,7 +17,13 @@ import { enormousText, fuzz, hostileJsonValue, hostileText } from '../support/fu
 
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 
-/** Encodes like S3 does in notifications; a lone surrogate cannot be encoded and stays raw. */
+/** @typedef {import('../../src/files.mjs').ImportJob} ImportJob */
+/** @typedef {import('../../src/handler.mjs').ImportSummary} ImportSummary */
+
+/**
+ * Encodes like S3 does in notifications; a lone surrogate cannot be encoded and stays raw.
+ * @param {string} name
+ */
 function s3Encoded(name) {
   try {
     return encodeURIComponent(name).replace(/%20/g, '+');
@@ -40,6 +46,10 @@ const size = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: 1, max: 100_000 }) },
   { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, '2048', null, 2 ** 60, config.maxFileBytes, config.maxFileBytes + 1) },
 );
+/**
+ * @param {import('fast-check').Arbitrary<unknown>} usual
+ * @param {import('fast-check').Arbitrary<unknown>} odd  one value in nine
+ */
 const part = (usual, odd) => fc.oneof({ weight: 8, arbitrary: usual }, { weight: 1, arbitrary: odd });
 const fields = fc.record({
   key,
@@ -50,6 +60,10 @@ const fields = fc.record({
   bucket: part(fc.constantFrom('imports-test', 'imports-other'), hostileJsonValue),
 });
 
+/**
+ * A notification record with the generated parts in place of the fixture's.
+ * @param { { key: unknown, size: unknown, eTag: unknown, versionId: unknown, eventName: unknown, bucket: unknown } } parts
+ */
 function recordFrom({ key: objectKey, size: objectSize, eTag, versionId, eventName, bucket }) {
   const record = s3Record();
   Object.assign(record, { eventName, userIdentity: { principalId: `AWS:${CANARY.email}` } });
@@ -72,13 +86,23 @@ const event = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(hostileJsonValue, fc.constant({ Event: 's3:TestEvent' }), fc.record({ Records: hostileJsonValue })) },
 );
 
+/**
+ * Replaces a whole part of the record with a value of any type (Object.assign: the shape breaks on purpose).
+ * @param {import('../support/consumer-events.mjs').S3RecordFixture} record
+ * @param {'s3' | 'object' | 'bucket'} broken
+ * @param {unknown} value
+ */
 function breakPart(record, broken, value) {
-  if (broken === 's3') record.s3 = value;
-  else record.s3[broken] = value;
+  if (broken === 's3') Object.assign(record, { s3: value });
+  else Object.assign(record.s3, { [broken]: value });
   return record;
 }
 
-/** What a queued job must look like: an allowed, non-empty file of a created-object record in this event. */
+/**
+ * What a queued job must look like: an allowed, non-empty file of a created-object record in this event.
+ * @param {ImportJob} job
+ * @param {import('../../src/files.mjs').S3Record[]} records  as generated: some are not records at all
+ */
 function assertImportable(job, records) {
   assert.ok(Number.isSafeInteger(job.size) && job.size > 0 && job.size <= config.maxFileBytes, `size ${job.size}`);
   assert.ok(config.allowedExtensions.some((ext) => job.key.toLowerCase().endsWith(ext)) && !job.key.endsWith('/'), `key ${job.key}`);
@@ -89,7 +113,9 @@ function assertImportable(job, records) {
 it('resolves or throws only FilesNotQueuedError, and queues only importable files, whatever the event', async () => {
   const logs = canaryLog();
   const versionsQueued = new Set();
+  /** @type {ImportJob[]} */
   let jobsNow = [];
+  /** @param {ImportJob} job */
   const recordJob = async (job) => {
     const version = `${job.bucket}/${job.key}@${job.versionId ?? job.eTag}`;
     assert.ok(!versionsQueued.has(version), `${version} queued twice`);
@@ -102,12 +128,13 @@ it('resolves or throws only FilesNotQueuedError, and queues only importable file
   };
   await fuzz({
     target: 's3-import',
-    handler: ({ store, event: notification }, context) => handlers[store](notification, context),
+    handler: (/** @type { { store: 'healthy' | 'down', event: unknown } } */ { store, event: notification }, /** @type { { awsRequestId: string } } */ context) => handlers[store](/** @type {import('../../src/handler.mjs').S3Notification} */ (notification), context),
     arbitrary: fc.record({ store: fc.oneof({ weight: 5, arbitrary: fc.constant('healthy') }, { weight: 1, arbitrary: fc.constant('down') }), event }),
     check: async (input, invoke) => {
       logs.clear();
       jobsNow = [];
       const records = Array.isArray(input.event?.Records) ? input.event.Records : [];
+      /** @type { { value: ImportSummary, error?: undefined } | { error: Error, value?: undefined } } */
       const outcome = await invoke(input).then(
         (value) => ({ value }),
         (error) => ({ error }),

@@ -56,8 +56,14 @@ const event = fc.oneof(
 
 it('handles every batch without throwing, reporting failures by message id only', async () => {
   const logs = canaryLog();
+  /** @type {Set<string>} */
   const processedIds = new Set();
+  /** @type {string[]} */
   let processedNow = [];
+  /**
+   * @param {import('../../src/messages.mjs').Invoice} message
+   * @param { { messageId: string } } context
+   */
   const recordSideEffect = async (message, { messageId: id }) => {
     assert.ok(isValidInvoice(message), `side effect for an invalid message ${JSON.stringify(message)}`);
     assert.ok(!processedIds.has(id), `message ${id} processed twice`);
@@ -70,16 +76,19 @@ it('handles every batch without throwing, reporting failures by message id only'
   };
   await fuzz({
     target: 'sqs-consumer',
-    handler: ({ store, event: sqsEvent }, context) => handlers[store](sqsEvent, context),
+    handler: (/** @type { { store: 'healthy' | 'down', event: unknown } } */ { store, event: sqsEvent }, context) =>
+      handlers[store](/** @type {import('../../src/handler.mjs').SqsEvent} */ (sqsEvent), context),
     arbitrary: fc.record({ store: fc.oneof({ weight: 5, arbitrary: fc.constant('healthy') }, { weight: 1, arbitrary: fc.constant('down') }), event }),
     check: async (input, invoke) => {
       logs.clear();
       processedNow = [];
+      /** @type {import('aws-lambda').SQSBatchResponse} */
       const result = await invoke(input);
       assert.ok(Array.isArray(result?.batchItemFailures), 'the answer must carry batchItemFailures');
 
+      /** @type {({ messageId?: unknown } | null)[]} */
       const records = Array.isArray(input.event?.Records) ? input.event.Records : [];
-      const ids = new Set(records.map((item) => item?.messageId).filter((id) => typeof id === 'string' && id !== ''));
+      const ids = /** @type {Set<string>} */ (new Set(records.map((item) => item?.messageId).filter((id) => typeof id === 'string' && id !== '')));
       const failed = new Set(result.batchItemFailures.map((failure) => failure?.itemIdentifier));
       for (const id of failed) {
         assert.equal(typeof id, 'string', 'itemIdentifier must be a string');

@@ -17,11 +17,20 @@ import { brokenJsonText, deepJsonText, fuzz, hostileText, invalidUtf8, nonObject
 import { assertHttpContract, failingStore, httpEvents } from '../support/hostile-http.mjs';
 import { httpEvent } from '../support/http-events.mjs';
 
+/** @typedef {NonNullable<Parameters<typeof createHandler>[0]>} Options */
+/** @typedef {ReturnType<typeof createHandler>} Handler */
+/** @typedef {Awaited<ReturnType<Handler>>} Result */
+/** @typedef {import('../../src/deliveries.mjs').Delivery} Delivery */
+
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 const SCHEME = config.signatureScheme;
 const NOW = 1_800_000_000;
 
-/** Signs like the provider does, with node:crypto: an independent check of src/lib/signatures.mjs. */
+/**
+ * Signs like the provider does, with node:crypto: an independent check of src/lib/signatures.mjs.
+ * @param { { secret: string, bytes: Buffer, eventId: string, timestamp: number, type: string } } delivery
+ * @returns {Record<string, string>}
+ */
 function providerHeaders({ secret, bytes, eventId, timestamp, type }) {
   if (SCHEME === 'standard_webhooks') {
     const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
@@ -36,6 +45,16 @@ function providerHeaders({ secret, bytes, eventId, timestamp, type }) {
   return { 'x-hub-signature-256': `sha256=${signature}`, 'x-github-delivery': eventId, 'x-github-event': type };
 }
 
+/**
+ * @param {object} delivery
+ * @param {string} delivery.secret
+ * @param {string} delivery.eventId
+ * @param {number} delivery.timestamp  epoch seconds
+ * @param {string} [delivery.type]
+ * @param {string | Uint8Array} delivery.body
+ * @param {boolean} [delivery.base64]
+ * @param {string} [delivery.contentType]
+ */
 function signedDelivery({ secret, eventId, timestamp, type = 'invoice.paid', body, base64 = false, contentType = 'application/json' }) {
   const bytes = Buffer.from(body);
   const headers = { 'content-type': contentType, ...providerHeaders({ secret, bytes, eventId, timestamp, type }) };
@@ -51,7 +70,7 @@ const eventId = fc.oneof(
 // Stripe names the event in the body's "id"; the other schemes in a header.
 const payload = fc
   .record({ type: fc.oneof(fc.constantFrom('invoice.paid', 'push', 'customer.created'), hostileText), data: fc.jsonValue({ maxDepth: 3 }), personal: fc.constantFrom(canaryFields) }, { requiredKeys: ['type', 'data'] })
-  .map(({ personal, ...fields }) => (id) => JSON.stringify({ id, ...fields, ...personal }));
+  .map(({ personal, ...fields }) => (/** @type {string} */ id) => JSON.stringify({ id, ...fields, ...personal }));
 const nearLimit = fc.integer({ min: -8, max: 8 }).map((offset) => `{"pad":"${'x'.repeat(config.maxBodyBytes + offset - 10)}"}`);
 const oddBody = fc.oneof({ weight: 2, arbitrary: deepJsonText }, nonObjectJsonText, brokenJsonText, invalidUtf8, nearLimit);
 const body = fc.oneof({ weight: 5, arbitrary: payload }, { weight: 3, arbitrary: oddBody.map((fixed) => () => fixed) });
@@ -78,8 +97,10 @@ const events = httpEvents({
   maxBodyBytes: config.maxBodyBytes,
 });
 
+/** @param {Options} [overrides] */
 function setup(overrides = {}) {
   const logs = canaryLog();
+  /** @type {Delivery[]} */
   const deliveries = [];
   const handler = createHandler({
     config,
@@ -93,7 +114,13 @@ function setup(overrides = {}) {
   return { handler, logs, deliveries };
 }
 
-/** Checks one answer; the delivery must have been handed on exactly when it was accepted fresh. */
+/**
+ * Checks one answer; the delivery must have been handed on exactly when it was accepted fresh.
+ * @param {unknown} event
+ * @param {(event: unknown) => Promise<Result>} invoke
+ * @param { { logs: ReturnType<typeof canaryLog>, deliveries: Delivery[] } } harness
+ * @param { { allowUnavailable?: boolean } } [options]
+ */
 async function checkOne(event, invoke, { logs, deliveries }, { allowUnavailable = false } = {}) {
   logs.clear();
   const before = deliveries.length;
@@ -101,7 +128,7 @@ async function checkOne(event, invoke, { logs, deliveries }, { allowUnavailable 
   const body = assertHttpContract(result, { allowUnavailable });
   const acceptedNow = result.statusCode === 200 && result.headers['idempotent-replayed'] === undefined;
   assert.equal(deliveries.length - before, acceptedNow ? 1 : 0, `hand-offs for ${result.statusCode} ${result.body}`);
-  if (acceptedNow) assert.equal(deliveries.at(-1).eventId, body.eventId);
+  if (acceptedNow) assert.equal(/** @type {Delivery} */ (deliveries.at(-1)).eventId, /** @type { { eventId?: unknown } } */ (body).eventId);
   logs.assertClean();
   return result;
 }
@@ -112,9 +139,12 @@ it(`answers every hostile or signed delivery with JSON and never a 5xx (${SCHEME
 });
 
 it('answers 503, and hands nothing on twice, while the store or the secrets are down', async () => {
+  /** @type {Delivery[]} */
   const deliveries = [];
   const logs = canaryLog();
+  /** @type {Options} */
   const shared = { write: logs.write, handOn: async (handed) => deliveries.push(handed) };
+  /** @type {Record<string, Handler>} */
   const handlers = {
     claim: setup({ ...shared, store: failingStore(['claim']) }).handler,
     complete: setup({ ...shared, store: failingStore(['complete', 'release']) }).handler,
@@ -125,7 +155,7 @@ it('answers 503, and hands nothing on twice, while the store or the secrets are 
   await fuzz({
     target: 'webhook with store outage',
     // A Lambda near its timeout (50 ms of budget left): a failing store gives up quickly, as it does then.
-    handler: ({ outage, event }, context) => handlers[outage](event, { ...context, getRemainingTimeInMillis: () => 300 }),
+    handler: (/** @type { { outage: string, event: unknown } } */ { outage, event }, /** @type { { awsRequestId: string } } */ context) => handlers[outage](/** @type {Parameters<Handler>[0]} */ (event), { ...context, getRemainingTimeInMillis: () => 300 }),
     arbitrary: fc.record({ outage: fc.constantFrom(...Object.keys(handlers)), event: events }),
     check: async (input, invoke) => {
       const result = await checkOne(input, invoke, { logs, deliveries }, { allowUnavailable: true });

@@ -13,7 +13,7 @@ it('reads one secret or a JSON array of secrets', () => {
 
 it('refuses a value that is not a JSON array without quoting it (V8 quotes the text it fails on)', () => {
   for (const broken of ['[whsec_c2hvcnQ=', '["whsec_c2hvcnQ=",]', '[{"secret":"whsec_c2hvcnQ="}', '[']) {
-    assert.throws(() => parseSecrets(broken), (error) => {
+    assert.throws(() => parseSecrets(broken), (/** @type {Error} */ error) => {
       assert.doesNotMatch(`${error.message} ${error.stack} ${error.cause ?? ''}`, /c2hvcnQ/);
       return /not a JSON array/.test(error.message);
     }, broken);

@@ -7,14 +7,23 @@ import { signWebhook, verifyWebhook } from '../../src/lib/signatures.mjs';
 const NOW = 1_800_000_000;
 const body = new TextEncoder().encode('{"id":"evt_test_1","type":"invoice.paid","amount":1299}');
 // Test secrets are assembled at run time, so no file holds a secret-shaped string.
-const secretFor = (scheme, label) =>
+const secretFor = (/** @type {string} */ scheme, /** @type {string} */ label) =>
   scheme === 'github' ? `test-secret-${label}` : ['whsec', btoa(`test secret ${label}`)].join('_');
 
+/**
+ * @param {string} scheme
+ * @param { { secret?: string, timestamp?: number, rawBody?: Uint8Array<ArrayBuffer> } } [options]
+ */
 async function delivery(scheme, { secret = secretFor(scheme, 'a'), timestamp = NOW - 10, rawBody = body } = {}) {
   const headers = await signWebhook({ scheme, secret, rawBody, eventId: 'delivery-1', timestamp });
   return { headers, rawBody };
 }
 
+/**
+ * @param {string} scheme
+ * @param { { headers: Record<string, string>, rawBody: Uint8Array } } delivery
+ * @param {Partial<Parameters<typeof verifyWebhook>[0]>} [overrides]
+ */
 const verify = (scheme, { headers, rawBody }, overrides = {}) =>
   verifyWebhook({ scheme, headers, rawBody, secrets: [secretFor(scheme, 'a')], now: () => NOW, ...overrides });
 
@@ -52,7 +61,8 @@ for (const scheme of ['standard_webhooks', 'stripe', 'github']) {
     });
 
     it('refuses to verify without a configured secret', async () => {
-      const verdict = await verify(scheme, await delivery(scheme), { secrets: ['', null] });
+      // null is outside the type, and verifyWebhook ignores it all the same.
+      const verdict = await verify(scheme, await delivery(scheme), { secrets: /** @type {string[]} */ (['', null]) });
       assert.equal(verdict.reason, 'no_secret_configured');
     });
 

@@ -9,8 +9,16 @@ import { logCollector, sqsRecord, unreachableStore } from '../support/consumer-e
 
 const INVOICE = { invoiceId: 'inv-1', amount: 1299, currency: 'EUR' };
 
+/** @typedef {import('../../src/handler.mjs').SqsEvent} SqsEvent */
+
+/**
+ * @param {object} [options]
+ * @param {import('../../src/handler.mjs').HandOn} [options.handOn]
+ * @param {import('../../src/lib/idempotency.mjs').IdempotencyStore} [options.store]
+ */
 function setup({ handOn, store = createMemoryStore() } = {}) {
   const logs = logCollector();
+  /** @type {import('../../src/messages.mjs').Invoice[]} */
   const processed = [];
   const handler = createHandler({
     config: { ...loadConfig({}), idempotencyStore: 'memory' },
@@ -21,6 +29,7 @@ function setup({ handOn, store = createMemoryStore() } = {}) {
   return { handler, logs, processed };
 }
 
+/** @param {import('aws-lambda').SQSBatchResponse} result */
 const failedIds = (result) => result.batchItemFailures.map((failure) => failure.itemIdentifier);
 
 describe('SQS consumer', () => {
@@ -84,7 +93,7 @@ describe('SQS consumer', () => {
     const { handler, logs } = setup();
     const poison = sqsRecord('not json', { receiveCount: 5 });
     assert.deepEqual(failedIds(await handler({ Records: [poison] }, {})), [poison.messageId]);
-    const entry = logs.entries().find((line) => line.message === 'message rejected');
+    const entry = /** @type {import('../support/consumer-events.mjs').LogEntry} */ (logs.entries().find((line) => line.message === 'message rejected'));
     assert.equal(entry.receiveCount, 5);
     assert.doesNotMatch(logs.text(), /not json/, 'message bodies are not logged');
   });
@@ -103,15 +112,15 @@ describe('SQS consumer', () => {
     const { handler, processed } = setup();
     const odd = { ...sqsRecord(INVOICE), messageId: { toString: 1 }, attributes: { ApproximateReceiveCount: { valueOf: {}, toString: {} } } };
     const oddCount = { ...sqsRecord(INVOICE), attributes: { ApproximateReceiveCount: { valueOf: {}, toString: {} } } };
-    const result = await handler({ Records: [odd, oddCount] }, {});
+    const result = await handler(/** @type {SqsEvent} */ (/** @type {unknown} */ ({ Records: [odd, oddCount] })), {});
     assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: '' }] });
     assert.equal(processed.length, 1);
   });
 
   it('never throws, whatever the event', async () => {
     const { handler } = setup();
-    for (const event of [undefined, null, {}, { Records: 'x' }, { Records: [null, 5, {}, { messageId: 'm', body: null }] }]) {
-      const result = await handler(event, {});
+    for (const event of /** @type {unknown[]} */ ([undefined, null, {}, { Records: 'x' }, { Records: [null, 5, {}, { messageId: 'm', body: null }] }])) {
+      const result = await handler(/** @type {SqsEvent} */ (event), {});
       assert.ok(Array.isArray(result.batchItemFailures));
     }
   });

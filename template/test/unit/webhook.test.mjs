@@ -12,11 +12,18 @@ import { OFFICIAL_SIGNERS } from '../support/official-signers.mjs';
 const config = { ...loadConfig({}), idempotencyStore: 'memory' };
 const SCHEME = config.signatureScheme;
 const NOW = 1_800_000_000;
-const secret = (label) => (SCHEME === 'github' ? `test-secret-${label}` : ['whsec', btoa(`test secret ${label}`)].join('_'));
+const secret = (/** @type {string} */ label) => (SCHEME === 'github' ? `test-secret-${label}` : ['whsec', btoa(`test secret ${label}`)].join('_'));
 const PAYLOAD = { id: 'evt_unit_1', type: 'invoice.paid', data: { amount: 1299 } };
 
+/**
+ * @param {object} [options]
+ * @param {string[]} [options.secrets]
+ * @param {import('../../src/deliveries.mjs').DeliveryHandOn} [options.handOn]  instead of recording in `deliveries`
+ * @param {boolean} [options.loadFails]  no secrets and no secret store: every read fails
+ */
 function setup({ secrets = [secret('current')], handOn, loadFails = false } = {}) {
   const logs = logCollector();
+  /** @type {import('../../src/deliveries.mjs').Delivery[]} */
   const deliveries = [];
   const handler = createHandler({
     config,
@@ -29,13 +36,21 @@ function setup({ secrets = [secret('current')], handOn, loadFails = false } = {}
   return { handler, logs, deliveries };
 }
 
+/**
+ * @param {object} [options]
+ * @param {unknown} [options.payload]  sent as JSON
+ * @param {string} [options.signWith]  the secret
+ * @param {number} [options.timestamp]  epoch seconds
+ * @param {string} [options.eventId]
+ * @param {string} [options.rawBody]  sent instead of the payload
+ */
 async function signedEvent({ payload = PAYLOAD, signWith = secret('current'), timestamp = NOW - 5, eventId = 'delivery-1', rawBody } = {}) {
   const text = rawBody ?? JSON.stringify(payload);
   const headers = await signWebhook({ scheme: SCHEME, secret: signWith, rawBody: new TextEncoder().encode(text), eventId, timestamp });
   return httpEvent({ method: 'POST', path: '/webhook', headers: { 'content-type': 'application/json', ...headers }, body: text });
 }
 
-const json = (result) => JSON.parse(result.body);
+const json = (/** @type { { body: string } } */ result) => JSON.parse(result.body);
 
 describe(`webhook receiver (${SCHEME})`, () => {
   it('accepts a signed delivery once and hands it on', async () => {
@@ -88,7 +103,7 @@ describe(`webhook receiver (${SCHEME})`, () => {
   it('answers 401 without detail for a tampered body', async () => {
     const { handler, deliveries, logs } = setup();
     const event = await signedEvent();
-    event.body = event.body.replace('1299', '1');
+    event.body = /** @type {string} */ (event.body).replace('1299', '1');
     const result = await handler(event, {});
     assert.equal(result.statusCode, 401);
     assert.deepEqual(json(result), { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The delivery could not be verified.', error: 'unauthorized' });
@@ -181,7 +196,7 @@ describe(`webhook receiver (${SCHEME})`, () => {
     const event = await signedEvent();
     await handler(event, {});
     const text = logs.text();
-    const [, signature] = Object.entries(event.headers).find(([name]) => /signature/.test(name));
+    const [, signature] = /** @type {[string, string]} */ (Object.entries(event.headers).find(([name]) => /signature/.test(name)));
     assert.ok(!text.includes(secret('current')));
     assert.ok(!text.includes(signature));
     assert.doesNotMatch(text, /1299/);
@@ -189,6 +204,7 @@ describe(`webhook receiver (${SCHEME})`, () => {
 
   it('never throws or answers 500 for hostile deliveries', async () => {
     const { handler } = setup();
+    /** @type {Record<string, string>[]} */
     const headerSets = [
       {},
       { 'webhook-id': '', 'webhook-timestamp': 'NaN', 'webhook-signature': 'v1,' },
@@ -204,6 +220,6 @@ describe(`webhook receiver (${SCHEME})`, () => {
         assert.equal(result.statusCode, 401, JSON.stringify(headers));
       }
     }
-    for (const broken of [{}, { headers: null }, { body: 5 }]) assert.ok((await handler(broken, {})).statusCode < 500);
+    for (const broken of /** @type {import('../../src/lib/apigateway.mjs').HttpEvent[]} */ ([{}, { headers: null }, { body: 5 }])) assert.ok((await handler(broken, {})).statusCode < 500);
   });
 });

@@ -1,0 +1,90 @@
+// Fuzzing the EventBridge consumer with fast-check: valid, nearly valid and hostile events
+// (ids reused, details of every shape, broken envelopes). Whatever arrives, the handler
+// resolves or rejects with its own EventNotProcessedError (so Lambda retries the event
+// and then sends it to the DLQ), never with a TypeError or another crash; it runs the
+// side effect for valid events only, at most once per event id, and writes no secret or
+// personal data to its logs.
+// FUZZ_RUNS=10000 npm test runs more events; see test/support/fuzz.ts.
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import fc from 'fast-check';
+import { EventNotProcessedError, createHandler } from '../../src/handler.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createMemoryStore } from '../../src/lib/stores/memory.ts';
+import { CANARY, canaryLog } from '../support/canaries.ts';
+import { eventBridgeEvent, unreachableStore } from '../support/consumer-events.ts';
+import { fuzz, hostileJsonValue, hostileText } from '../support/fuzz.ts';
+import { isValidInvoice, invoiceMessage, otherPayload } from '../support/hostile-messages.ts';
+import type { Invoice } from '../../src/messages.ts';
+
+const config = { ...loadConfig({}), idempotencyStore: 'memory' };
+
+export type Handler = ReturnType<typeof createHandler>;
+/** what the handler did: resolved or threw */
+export type Outcome = { value: Awaited<ReturnType<Handler>>; error?: undefined } | { error: Error; value?: undefined };
+
+// A few ids come back again and again: redeliveries, and reuse with another detail.
+const eventId = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('evt-1', 'evt-2', 'evt-3') },
+  { weight: 4, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: hostileText },
+  { weight: 1, arbitrary: fc.constantFrom(undefined, null, 42, {}, ['evt-1'], { toString: 1 }) },
+);
+const detail = fc.oneof({ weight: 6, arbitrary: invoiceMessage }, { weight: 1, arbitrary: otherPayload }, { weight: 1, arbitrary: hostileJsonValue });
+const detailType = fc.oneof({ weight: 4, arbitrary: fc.constant('InvoiceIssued') }, { weight: 1, arbitrary: hostileText }, { weight: 1, arbitrary: hostileJsonValue });
+const event = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record({ id: eventId, detail, detailType }).map(({ id, detail: payload, detailType: type }) => ({
+      ...eventBridgeEvent(payload),
+      id,
+      'detail-type': type,
+      // Who sent the event, as some sources add it: personal data that must not reach the logs.
+      resources: [`arn:aws:iam::123456789012:user/${CANARY.email}`],
+    })),
+  },
+  { weight: 1, arbitrary: hostileJsonValue },
+);
+
+it('resolves or throws only EventNotProcessedError, whatever the event', async () => {
+  const logs = canaryLog();
+  const processedIds: Set<string> = new Set();
+  let processedNow: string[] = [];
+  const recordSideEffect = async (message: Invoice, { eventId: id }: { eventId: string }) => {
+    assert.ok(isValidInvoice(message), `side effect for an invalid event ${JSON.stringify(message)}`);
+    assert.ok(!processedIds.has(id), `event ${id} processed twice`);
+    processedIds.add(id);
+    processedNow.push(id);
+  };
+  const handlers = {
+    healthy: createHandler({ config, store: createMemoryStore(), write: logs.write, handOn: recordSideEffect }),
+    down: createHandler({ config, store: unreachableStore, write: logs.write, handOn: recordSideEffect }),
+  };
+  await fuzz({
+    target: 'eventbridge-consumer',
+    handler: ({ store, event: input }: {
+      store: 'healthy' | 'down';
+      event: unknown;
+    }, context) => handlers[store]((input as Parameters<Handler>[0]), context),
+    arbitrary: fc.record({ store: fc.oneof({ weight: 5, arbitrary: fc.constant('healthy') }, { weight: 1, arbitrary: fc.constant('down') }), event }),
+    check: async (input, invoke) => {
+      logs.clear();
+      processedNow = [];
+      const outcome: Outcome = await invoke(input).then(
+        (value) => ({ value }),
+        (error) => ({ error }),
+      );
+      if (outcome.error) {
+        assert.ok(outcome.error instanceof EventNotProcessedError, `threw ${outcome.error?.name}: ${outcome.error?.message}`);
+        assert.deepEqual(processedNow, []);
+      } else {
+        assert.ok(['done', 'duplicate'].includes(outcome.value?.status), JSON.stringify(outcome.value));
+        assert.equal(processedNow.length, outcome.value.status === 'done' ? 1 : 0);
+        assert.ok(processedIds.has(input.event.id), 'a resolved event has been processed, now or before');
+      }
+      if (input.store === 'down') assert.ok(outcome.error, 'nothing is processed while the store is down');
+      for (const id of processedNow) assert.equal(id, input.event.id);
+      logs.assertClean();
+    },
+  });
+});
