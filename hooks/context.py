@@ -124,7 +124,11 @@ def catalogue_context(answers: dict[str, Any], platform: str, use_case: str, eve
 
 def recorded_answers(conf: Any) -> dict[str, Any]:
     """The answers file already in the destination (an update or a copy over a project), or {}."""
-    path = Path(str(conf["dst_path"])) / str(conf["answers_file"] or ".copier-answers.yml")
+    destination = conf.get("dst_path")
+    if not destination:
+        # A Jinja context rendered outside a copy or update (a nested include, a test) has no destination.
+        return {}
+    path = Path(str(destination)) / str(conf.get("answers_file") or ".copier-answers.yml")
     try:
         return _answers_file(str(path), path.stat().st_mtime_ns)
     except OSError:
