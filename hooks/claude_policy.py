@@ -241,7 +241,7 @@ ALLOW_COMMON: tuple[str, ...] = (
 )
 ALLOW_LAMBDA: tuple[str, ...] = ("Bash(node scripts/invoke.mjs *)", "Bash(cfn-lint *)", "Bash(sam validate *)")
 ALLOW_WORKERS: tuple[str, ...] = ("Bash(npm run dev)", "Bash(npx wrangler types *)")
-#: A TypeScript repo's checks: `tsc --noEmit` and the esbuild bundle, both local.
+#: A TypeScript repo's checks, both local: `tsc --noEmit`, and the bundle (esbuild for Lambda, Wrangler's dry run for Workers).
 ALLOW_TYPESCRIPT: tuple[str, ...] = ("Bash(npm run typecheck)", "Bash(npm run build)")
 
 

@@ -104,6 +104,7 @@ AUTH_BY_USE_CASE: dict[str, tuple[str, ...]] = {"webhook": ("hmac",)}
 #: typed first; `make typescript` then derives its files and the suite checks them.
 TYPESCRIPT_CASES: frozenset[tuple[str, str]] = frozenset(
     {("lambda", "json_api"), ("lambda", "webhook"), ("lambda", "queue_consumer"), ("lambda", "file_import")}
+    | {("workers", use_case) for use_case in ("json_api", "webhook", "queue_consumer", "file_import", "edge_redirect")}
 )
 #: Template folders whose `.mjs` sources have a derived `.ts` twin; a TypeScript repo gets
 #: the twins, a JavaScript one the sources. The Claude Code hooks stay JavaScript in both.
@@ -516,6 +517,8 @@ FEATURES: tuple[Feature, ...] = (
         # `npm run bench:cold`: the handler's import and first event in fresh processes.
         "scripts/bench-cold.mjs", "scripts/bench-cold-child.mjs",
     )),
+    # dynalite ships no types; the Workers tests have no such package.
+    Feature("lambda + typescript", lambda c: c.is_lambda and c.language == "typescript", ("test/support/untyped-modules.d.ts",)),
     Feature("lambda + HTTP", lambda c: c.is_lambda and c.is_http, (
         "src/lib/apigateway.mjs", "test/support/hostile-http.mjs", "test/support/http-events.mjs",
     )),
@@ -526,6 +529,8 @@ FEATURES: tuple[Feature, ...] = (
         "wrangler.jsonc", "vitest.config.mjs", ".dev.vars.example", "src/index.mjs", "test/log-canaries.test.mjs", "test/logger.test.mjs",
         "test/support/fuzz-report.mjs", "test/support/logs.mjs",
     )),
+    # A Worker's scripts and Vitest's config run in Node, the Worker in workerd: two type worlds.
+    Feature("workers + typescript", lambda c: c.is_workers and c.language == "typescript", ("tsconfig.node.json",)),
     # One source per kind of entry point; the cron sweep's single fixture has no test file of its own.
     Feature("workers, not cron", lambda c: c.is_workers and c.event_source != "cron", ("test/fixtures.test.mjs",)),
     Feature("workers + HTTP", lambda c: c.is_workers and c.is_http, ("src/lib/http-worker.mjs", "src/lib/workers-http.mjs")),
@@ -687,8 +692,9 @@ def in_language(path: str, language: str) -> str:
     return path.removesuffix(".mjs") + ".ts"
 
 
-#: Files only a TypeScript repo has: the compiler's settings and the types of untyped packages.
-TYPESCRIPT_ONLY = ("tsconfig.json", "test/support/untyped-modules.d.ts")
+#: Files every TypeScript repo has and no JavaScript one: the compiler's settings (the
+#: platform's own TypeScript-only files are features above).
+TYPESCRIPT_ONLY = ("tsconfig.json",)
 
 
 def other_language_paths(language: str) -> tuple[str, ...]:

@@ -21,25 +21,24 @@ from typing import Any
 
 import pytest
 
-from hooks.variants import TYPESCRIPT_CASES, combination_of
+from hooks.variants import combination_of
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
-from tests.support.matrix import LAMBDA_JSON_API_SETS, matrix
+from tests.support.matrix import LAMBDA_JSON_API_SETS, in_language, matrix, typescript_sample
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
 
-#: Every allowed Lambda combination (tests/support/matrix.py) except those that
-#: tests/test_lambda_json_api.py renders: the defaults and its named answer sets.
+#: Every allowed Lambda combination in JavaScript (tests/support/matrix.py) except those
+#: that tests/test_lambda_json_api.py renders: the defaults and its named answer sets.
 RENDERED_BY_JSON_API_TESTS = {combination_of(answers).id for answers in ({}, *LAMBDA_JSON_API_SETS.values())}
+#: The TypeScript sample (matrix.py typescript_sample): the same tests, fuzz targets, canaries
+#: and fixtures on the derived `.ts` code, after `tsc`. tests/test_typescript.py runs the
+#: JSON API's HTTP API auths in TypeScript, with its bundle answering the fixtures.
+RENDERED_BY_TYPESCRIPT_TESTS = {combination_of({"language": "typescript", "auth": auth}).id for auth in ("iam", "none", "api_key")}
 COMBINATIONS: dict[str, dict[str, Any]] = {
-    name: answers for name, answers in matrix("lambda").items() if name not in RENDERED_BY_JSON_API_TESTS
-}
-#: The same combinations in TypeScript where the case has it (hooks/variants.py TYPESCRIPT_CASES):
-#: the same tests, fuzz targets, canaries and fixtures run on the derived `.ts` code, after `tsc`.
-TYPESCRIPT_TWINS: dict[str, dict[str, Any]] = {
-    f"{name}-typescript": {**answers, "language": "typescript"}
-    for name, answers in COMBINATIONS.items()
-    if (combination_of(answers).platform, combination_of(answers).use_case) in TYPESCRIPT_CASES
+    name: answers
+    for name, answers in {**in_language(matrix("lambda"), "javascript"), **typescript_sample("lambda")}.items()
+    if name not in RENDERED_BY_JSON_API_TESTS | RENDERED_BY_TYPESCRIPT_TESTS
 }
 
 #: Fixtures whose handler throws on purpose (Lambda retries them, then the DLQ keeps them).
@@ -86,9 +85,9 @@ def npm_test_summary(output: str) -> dict[str, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [*COMBINATIONS, *TYPESCRIPT_TWINS])
+@pytest.mark.parametrize("name", COMBINATIONS)
 def test_combination_renders_and_its_own_tests_pass(name: str, render_project: Callable[..., Path], aws_emulator: dict[str, str]) -> None:
-    answers = {**COMBINATIONS, **TYPESCRIPT_TWINS}[name]
+    answers = COMBINATIONS[name]
     project = render_project(**answers)
     assert_no_template_leftovers(project)
 

@@ -23,6 +23,7 @@ from copier.errors import UserMessageError
 from hooks import variants
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers, cfn_lint, cfn_template
+from tests.support.matrix import in_language, matrix, typescript_sample
 from tests.support.git_history import commit_and_tag, git, init_project_repo, init_template_repo, use_git_identity
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
@@ -176,12 +177,35 @@ def test_sam_builds_the_typescript_handler_with_esbuild_and_cfn_lint_is_clean(re
     assert lint.returncode == 0, lint.stdout
 
 
+#: The TypeScript combinations whose whole suite the matrix tests do not run (tests/support/matrix.py
+#: typescript_sample, and the JSON API's auths above): each still type-checks and bundles.
+TYPE_CHECKED_ONLY = {
+    name: answers
+    for platform in variants.PLATFORMS
+    for name, answers in in_language(matrix(platform), "typescript").items()
+    if name not in typescript_sample(platform)
+}
+#: What `npm run build` writes: esbuild's Lambda handler, Wrangler's dry-run bundle of the Worker.
+BUNDLES = {"lambda": "dist/handler.mjs", "workers": "dist/index.js"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answers", TYPE_CHECKED_ONLY.values(), ids=TYPE_CHECKED_ONLY.keys())
+def test_every_other_typescript_combination_type_checks_and_bundles(render_project: Callable[..., Path], answers: dict) -> None:
+    project = render_project(**answers)
+    assert_no_template_leftovers(project)
+    install_node_modules(project)
+    checked = run(["npm", "run", "typecheck"], project, check=False)
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-2000:]
+    run(["npm", "run", "build"], project)
+    assert (project / BUNDLES[answers["platform"]]).stat().st_size > 1000
+
+
 # ---------------------------------------------------------------------- refusals --
-def test_typescript_is_refused_where_the_case_has_no_typescript_yet(tmp_path: Path) -> None:
-    with pytest.raises(UserMessageError) as refused:
-        copier.run_copy(str(ROOT), str(tmp_path / "worker"), data={"platform": "workers", "language": "typescript"}, defaults=True, unsafe=True, quiet=True)
-    assert "language" in str(refused.value) and "lambda" in str(refused.value).lower()
-    assert not (tmp_path / "worker").exists() or not any((tmp_path / "worker").iterdir())
+def test_typescript_is_offered_for_every_case_of_both_platforms() -> None:
+    for variant in variants.VARIANTS:
+        assert variants.languages_for(variant.platform, variant.use_case) == ("javascript", "typescript"), variant
+    assert variants.default("language", "workers", "webhook") == "javascript", "--defaults stays JavaScript"
 
 
 def test_update_refuses_to_switch_the_language_and_leaves_the_project_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,13 +19,15 @@ from hooks import pins
 from hooks.variants import combination_of
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers
-from tests.support.matrix import matrix
+from tests.support.matrix import in_language, matrix, typescript_sample
 from tests.support.node import install_node_modules, run
 from tests.support.quiet import assert_quiet
 from tests.support.render import TEMPLATE_ROOT, render
 from tests.support.workers import first_fixture_of, read_jsonc, wrangler_schema
 
-MATRIX = matrix("workers")
+#: Every combination in JavaScript, and the TypeScript sample (tests/support/matrix.py), whose
+#: `npm test` type-checks (`wrangler types`, then tsc) before Vitest runs the `.ts` in workerd.
+MATRIX = {**in_language(matrix("workers"), "javascript"), **typescript_sample("workers")}
 
 
 @pytest.mark.slow
@@ -53,7 +55,10 @@ def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, A
     # `npm run invoke` first runs `wrangler deploy --dry-run` (it bundles what deploys), then
     # replays the fixture in workerd: one step proves the dry-run and the local invoke.
     fixture = project / "events" / first_fixture_of(project)
-    invoked = run(["node", "scripts/invoke.mjs", f"events/{fixture.name}"], project)
+    code_ext = "ts" if answers.get("language") == "typescript" else "mjs"
+    if code_ext == "ts":
+        assert "> tsc --noEmit" in tests.stdout, "npm test type-checks first"
+    invoked = run(["node", f"scripts/invoke.{code_ext}", f"events/{fixture.name}"], project)
     assert (project / ".wrangler" / "invoke" / "index.js").is_file()
     assert f"── events/{fixture.name}" in invoked.stdout
     # The first fixture is the good case: a 2xx (or the redirect), or a queue/cron run that went ok.

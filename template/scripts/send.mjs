@@ -27,7 +27,7 @@ for (const file of args) {
   try {
     response = await fetch(target, { method, headers, body, redirect: 'manual' });
   } catch (error) {
-    console.error(`cannot reach ${base} (${error.cause?.code ?? error.message}): start the dev server with npm run dev, or set SEND_URL`);
+    console.error(`cannot reach ${base} (${/** @type {Error & { cause?: { code?: string } }} */ (error).cause?.code ?? /** @type {Error} */ (error).message}): start the dev server with npm run dev, or set SEND_URL`);
     process.exit(1);
   }
   const text = await response.text();
@@ -41,7 +41,10 @@ for (const file of args) {
   }
 }
 
-/** Adds the fake local fixture secrets to WEBHOOK_SECRETS in .dev.vars (git-ignored), keeping the rest. */
+/**
+ * Adds the fake local fixture secrets to WEBHOOK_SECRETS in .dev.vars (git-ignored), keeping the rest.
+ * @param {string} path
+ */
 function addLocalSecretsToDevVars(path) {
   const local = [LOCAL_WEBHOOK_SECRETS.current, LOCAL_WEBHOOK_SECRETS.previous];
   const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
@@ -55,6 +58,10 @@ function addLocalSecretsToDevVars(path) {
   console.log(`${path}: WEBHOOK_SECRETS accepts the local fixture secrets${kept.length ? ` and ${kept.length} secret(s) of yours` : ''}; restart npm run dev.`);
 }
 
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
 function parsed(text) {
   try {
     return JSON.parse(text);

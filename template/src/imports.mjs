@@ -2,9 +2,18 @@
 // importRows. Replace importRows with your own (write to a database, call an API, …);
 // it runs at most once per object version.
 
-/** Parses RFC 4180 CSV (quoted fields, "" escapes, CRLF or LF); returns { records } or { errors }. */
+/** @typedef {import('./lib/logger.mjs').Logger} Logger */
+/** @typedef {Record<string, string>} CsvRecord  one row, named by the header */
+
+/**
+ * Parses RFC 4180 CSV (quoted fields, "" escapes, CRLF or LF); returns { records } or { errors }.
+ * @param {string} text
+ * @returns {CsvParse}
+ */
 export function parseCsv(text) {
+  /** @type {string[][]} */
   const rows = [];
+  /** @type {string[]} */
   let row = [];
   let field = '';
   let quoted = false;
@@ -41,6 +50,13 @@ export function parseCsv(text) {
   return toRecords(rows);
 }
 
+/** @typedef { { line: number, message: string } } CsvError */
+/** @typedef { { records: CsvRecord[], errors?: undefined } | { errors: CsvError[], records?: undefined } } CsvParse */
+
+/**
+ * @param {string[][]} rows
+ * @returns {CsvParse}
+ */
 function toRecords(rows) {
   if (rows.length < 2) return { errors: [{ line: 1, message: 'needs a header row and at least one record' }] };
   const [header, ...body] = rows;
@@ -52,7 +68,21 @@ function toRecords(rows) {
   return { records: body.map((cells) => Object.fromEntries(header.map((name, column) => [name, cells[column]]))) };
 }
 
-/** Reads one object from R2 and imports it. A missing object (deleted since) is skipped. */
+/**
+ * @typedef {object} ImportedRows  what importRows gets: one file's records
+ * @property {string} objectKey
+ * @property {CsvRecord[]} records
+ */
+/** @typedef {(file: ImportedRows, options: { log: Logger }) => Promise<unknown>} ImportRows  the import's side effect */
+/** @typedef { { imported: number, retryable?: boolean, rejected?: boolean } } ImportOutcome  what importObject returns (runOnce's result) */
+
+/**
+ * Reads one object from R2 and imports it. A missing object (deleted since) is skipped.
+ * @param {Pick<R2Bucket, 'get'>} bucket
+ * @param {string} objectKey
+ * @param { { log: Logger, importRows: ImportRows } } options
+ * @returns {Promise<ImportOutcome>}
+ */
 export async function importObject(bucket, objectKey, { log, importRows }) {
   const object = await bucket.get(objectKey);
   if (!object) {
@@ -71,6 +101,11 @@ export async function importObject(bucket, objectKey, { log, importRows }) {
   return { imported: parsed.records.length };
 }
 
+/**
+ * @param {ImportedRows} file
+ * @param { { log: Logger } } options
+ * @returns {Promise<void>}
+ */
 export async function logImport({ objectKey, records }, { log }) {
   log.info('file imported', { objectKey, records: records.length });
 }

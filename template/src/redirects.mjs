@@ -8,16 +8,32 @@ const PERMANENT = new Set([301, 308]);
 // A path, but not "//host" or "/\host", which browsers read as another site.
 const SITE_PATH = /^\/(?![/\\])[^\s\\]*$/;
 
-/** Every problem with the rule set, as readable sentences; an empty list means it is safe. */
+/**
+ * One rule of redirects.json; checkRules still checks every field, as the file is hand-written.
+ * @typedef {object} RedirectRule
+ * @property {string} source  a plain path such as /old-page
+ * @property {string} target  a path on this site or an https URL on an allowed host
+ * @property {number} status  301, 302, 307 or 308
+ * @property {boolean} [preserveQuery]  false drops the request's query string
+ */
+/** @typedef { { rules: RedirectRule[], allowedHosts?: string[] } } RedirectRules  redirects.json */
+
+/**
+ * Every problem with the rule set, as readable sentences; an empty list means it is safe.
+ * @param {RedirectRules} ruleSet
+ * @returns {string[]}
+ */
 export function checkRules({ rules, allowedHosts = [] }) {
+  /** @type {string[]} */
   const problems = [];
+  /** @type {Map<string, number>} */
   const sources = new Map();
   for (const [index, rule] of rules.entries()) {
     const name = `rule ${index + 1} (${rule.source})`;
     if (typeof rule.source !== 'string' || !SITE_PATH.test(rule.source) || /[?#*]/.test(rule.source)) {
       problems.push(`${name}: source must be a plain path such as /old-page`);
     }
-    if (sources.has(normalisePath(rule.source))) problems.push(`${name}: source repeats rule ${sources.get(normalisePath(rule.source)) + 1}`);
+    if (sources.has(normalisePath(rule.source))) problems.push(`${name}: source repeats rule ${/** @type {number} */ (sources.get(normalisePath(rule.source))) + 1}`);
     sources.set(normalisePath(rule.source), index);
     if (!REDIRECT_STATUSES.has(rule.status)) problems.push(`${name}: status must be 301, 302, 307 or 308`);
     if (!isAllowedTarget(rule.target, allowedHosts)) {
@@ -27,13 +43,18 @@ export function checkRules({ rules, allowedHosts = [] }) {
   for (const [index, rule] of rules.entries()) {
     const next = typeof rule.target === 'string' && SITE_PATH.test(rule.target) ? normalisePath(rule.target.split(/[?#]/)[0]) : null;
     if (next !== null && sources.has(next)) {
-      const word = next === normalisePath(rule.source) ? 'loops to itself' : `chains into rule ${sources.get(next) + 1}`;
+      const word = next === normalisePath(rule.source) ? 'loops to itself' : `chains into rule ${/** @type {number} */ (sources.get(next)) + 1}`;
       problems.push(`rule ${index + 1} (${rule.source}): ${word}; point it at the final target`);
     }
   }
   return problems;
 }
 
+/**
+ * @param {unknown} target
+ * @param {string[]} allowedHosts
+ * @returns {boolean}
+ */
 export function isAllowedTarget(target, allowedHosts) {
   if (typeof target !== 'string') return false;
   if (SITE_PATH.test(target)) return true;
@@ -45,14 +66,26 @@ export function isAllowedTarget(target, allowedHosts) {
   }
 }
 
-/** "/old/" and "/old" are the same page; "/" stays "/". */
+/**
+ * "/old/" and "/old" are the same page; "/" stays "/".
+ * @param {string} path
+ * @returns {string}
+ */
 export function normalisePath(path) {
   return typeof path === 'string' && path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
 }
 
 /**
+ * A matching rule: its redirect, or why it is refused.
+ * @typedef { { rule: RedirectRule, status: number, location: string, cacheControl: string, refused?: undefined } | { rule: RedirectRule, refused: 'target not allowed' | 'redirect to itself', status?: undefined, location?: undefined, cacheControl?: undefined } } RedirectMatch
+ */
+
+/**
  * Returns { status, location, cacheControl } for a matching rule, { refused: reason } when a
  * rule matched but its Location failed the run-time check, or null for no rule.
+ * @param {RedirectRules} ruleSet
+ * @param {string} requestUrl
+ * @returns {RedirectMatch | null}
  */
 export function findRedirect({ rules, allowedHosts = [] }, requestUrl) {
   const url = new URL(requestUrl);

@@ -13,6 +13,19 @@ export const REJECTED = 'rejected/';
 const MAX_KEY_BYTES = 1024;
 const encoder = new TextEncoder();
 
+/** @typedef {Pick<R2Bucket, 'list' | 'get' | 'put' | 'delete'>} SweepBucket  what the sweep uses of the FILES bucket */
+/** @typedef { { seen: number, imported: number, alreadyImported: number, skipped: number, failed: number } } SweepCounts */
+
+/**
+ * @param {SweepBucket} bucket
+ * @param {object} options
+ * @param {import('./lib/idempotency.mjs').IdempotencyStore} options.store
+ * @param { { idempotencyTtlSeconds: number, leaseSeconds: number } } options.config
+ * @param {import('./lib/logger.mjs').Logger} options.log
+ * @param {import('./imports.mjs').ImportRows} options.importRows
+ * @param {number} [options.limit]  objects per run
+ * @returns {Promise<SweepCounts>}
+ */
 export async function sweepIncoming(bucket, { store, config, log, importRows, limit = 100 }) {
   const listing = await bucket.list({ prefix: INCOMING, limit });
   const counts = { seen: listing.objects.length, imported: 0, alreadyImported: 0, skipped: 0, failed: 0 };
@@ -29,7 +42,7 @@ export async function sweepIncoming(bucket, { store, config, log, importRows, li
         execute: () => importObject(bucket, key, { log: objectLog, importRows }),
       });
       if (result.kind === 'executed' || result.kind === 'replayed') {
-        await move(bucket, key, result.result.rejected ? REJECTED : PROCESSED);
+        await move(bucket, key, /** @type {import('./imports.mjs').ImportOutcome} */ (result.result).rejected ? REJECTED : PROCESSED);
         counts[result.kind === 'executed' ? 'imported' : 'alreadyImported'] += 1;
       } else {
         counts.skipped += 1;
@@ -43,6 +56,12 @@ export async function sweepIncoming(bucket, { store, config, log, importRows, li
   return counts;
 }
 
+/**
+ * @param {SweepBucket} bucket
+ * @param {string} key
+ * @param {string} folder
+ * @returns {Promise<void>}
+ */
 async function move(bucket, key, folder) {
   const object = await bucket.get(key);
   if (!object) return;
@@ -57,6 +76,9 @@ async function move(bucket, key, folder) {
  * The same name under `folder`. R2 keys have at most 1024 bytes and processed/ is one byte
  * longer than incoming/, so a name at the limit is shortened and made unique with a hash;
  * otherwise its move would fail on every run.
+ * @param {string} key  under incoming/
+ * @param {string} folder
+ * @returns {Promise<string>}
  */
 export async function destinationOf(key, folder) {
   const name = key.slice(INCOMING.length);

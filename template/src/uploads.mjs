@@ -6,6 +6,13 @@ import { parseCsv } from './imports.mjs';
 
 export const INCOMING = 'incoming/';
 
+/** @typedef {Pick<R2Bucket, 'put'>} UploadBucket  where uploads are stored (tests count its writes) */
+/** @typedef { { text: string, records: number } } CsvUpload  a checked upload: the file and its record count */
+
+/**
+ * @param { { bucket: UploadBucket } } options
+ * @returns {import('./lib/api.mjs').Route[]}
+ */
 export function createUploadRoutes({ bucket }) {
   return [
     {
@@ -14,6 +21,7 @@ export function createUploadRoutes({ bucket }) {
       body: readCsvBody,
       idempotent: true,
       validate: validateCsv,
+      /** @param {import('./lib/api.mjs').RouteContext & { input: CsvUpload } } context */
       handle: async ({ input, log }) => {
         const importId = crypto.randomUUID();
         const objectKey = `${INCOMING}${importId}.csv`;
@@ -25,7 +33,12 @@ export function createUploadRoutes({ bucket }) {
   ];
 }
 
-/** Same order and codes as readJsonBody: 415, then 413, then 400. */
+/**
+ * Same order and codes as readJsonBody: 415, then 413, then 400. A BodyReader (lib/api.mjs).
+ * @param {import('./lib/http.mjs').HttpRequest} request
+ * @param {Pick<import('./lib/api.mjs').ApiConfig, 'maxBodyBytes'>} config
+ * @returns {import('./lib/api.mjs').BodyRead}  the value is { text }
+ */
 export function readCsvBody(request, { maxBodyBytes }) {
   const mediaType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType !== 'text/csv') {
@@ -36,12 +49,16 @@ export function readCsvBody(request, { maxBodyBytes }) {
     return { response: errorResponse(413, 'payload_too_large', `The body is larger than ${maxBodyBytes} bytes.`) };
   }
   try {
-    return { value: { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) } };
+    return { value: { text: new TextDecoder('utf-8', /** @type {TextDecoderConstructorOptions} */ ({ fatal: true })).decode(bytes) } };
   } catch {
     return { response: errorResponse(400, 'invalid_encoding', 'The file is not valid UTF-8.') };
   }
 }
 
+/**
+ * @param { { text: string } } body  readCsvBody's value
+ * @returns {import('./lib/api.mjs').Validation}  the value is a CsvUpload
+ */
 function validateCsv({ text }) {
   const parsed = parseCsv(text);
   if (parsed.errors) return { errors: parsed.errors.map(({ line, message }) => ({ field: `line ${line}`, message })) };

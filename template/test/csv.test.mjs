@@ -70,6 +70,10 @@ describe('parseCsv', () => {
  * Quotes a field the way RFC 4180 writers do: when it holds a comma, a quote or a line
  * break, or is empty (a lone empty field written bare would be a blank line).
  */
+/**
+ * @param {string} field
+ * @returns {string}
+ */
 function quoted(field) {
   return field === '' || /[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
 }

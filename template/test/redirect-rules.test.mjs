@@ -4,6 +4,7 @@ import { checkRules } from '../src/redirects.mjs';
 import redirectRules from '../redirects.json';
 
 const allowedHosts = ['docs.example.com'];
+/** @param {...import('../src/redirects.mjs').RedirectRule} rules */
 const problemsOf = (...rules) => checkRules({ allowedHosts, rules });
 
 describe('redirects.json', () => {

@@ -53,10 +53,10 @@ it('answers any request with a safe redirect, a JSON 404 or a JSON 405', async (
       await waitOnExecutionContext(ctx);
       const { status, headers } = response;
       ensure(REDIRECTS.has(status) || status === 404 || status === 405, `status ${status}`);
-      ensure(/^[A-Za-z0-9._:-]{1,128}$/.test(headers.get('x-correlation-id')), `x-correlation-id ${headers.get('x-correlation-id')}`);
+      ensure(/^[A-Za-z0-9._:-]{1,128}$/.test(/** @type {string} */ (headers.get('x-correlation-id'))), `x-correlation-id ${headers.get('x-correlation-id')}`);
       const text = await response.text();
       if (REDIRECTS.has(status)) {
-        const location = new URL(headers.get('location'));
+        const location = new URL(/** @type {string} */ (headers.get('location')));
         const allowed = location.origin === new URL(request.url).origin || (location.protocol === 'https:' && redirectRules.allowedHosts.includes(location.hostname));
         ensure(allowed, `redirect to ${location.href} from ${request.url}`);
       }

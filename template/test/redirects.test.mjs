@@ -4,6 +4,10 @@ import { SELF, env as bindings } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWorker } from '../src/index.mjs';
 
+/**
+ * @param {string} path
+ * @param {RequestInit} [init]
+ */
 const get = (path, init = {}) => SELF.fetch(`https://example.test${path}`, { redirect: 'manual', ...init });
 
 afterEach(() => vi.restoreAllMocks());
@@ -56,7 +60,9 @@ describe('redirects', () => {
 });
 
 describe('run-time check', () => {
-  const env = { LOG_LEVEL: 'info', RATE_LIMITER: bindings.RATE_LIMITER };
+  // Only the bindings the Worker needs: the other settings take their defaults.
+  const env = /** @type {Env} */ ({ LOG_LEVEL: 'info', RATE_LIMITER: bindings.RATE_LIMITER });
+  /** @param {...import('../src/redirects.mjs').RedirectRule} rules */
   const workerWith = (...rules) => createWorker({ rules: { allowedHosts: ['docs.example.com'], rules } });
 
   it.each([
@@ -64,6 +70,7 @@ describe('run-time check', () => {
     ['a protocol-relative target', { source: '/go', target: '//evil.example', status: 302 }],
     ['a redirect to itself', { source: '/go', target: '/go', status: 302 }],
   ])('refuses %s that slipped into the rules, and logs it', async (_name, rule) => {
+    /** @type {string[]} */
     const lines = [];
     vi.spyOn(console, 'log').mockImplementation((line) => lines.push(line));
     const response = await workerWith(rule).fetch(new Request('https://example.test/go'), env);
@@ -74,6 +81,7 @@ describe('run-time check', () => {
 
   it('takes a cf-ray as the request id only in the shape Cloudflare sets (regression: found by the fuzz)', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
+    /** @param {string} ray */
     const withRay = (ray) => workerWith({ source: '/a', target: '/b', status: 301 }).fetch(new Request('https://example.test/a', { headers: { 'cf-ray': ray } }), env);
     expect((await withRay('8f5a2b3c4d5e6f70-AMS')).headers.get('x-correlation-id')).toBe('8f5a2b3c4d5e6f70-AMS');
     for (const ray of ['', 'x'.repeat(5000), 'forged id']) {
@@ -82,6 +90,7 @@ describe('run-time check', () => {
   });
 
   it('logs one JSON line per request with the correlation id', async () => {
+    /** @type {string[]} */
     const lines = [];
     vi.spyOn(console, 'log').mockImplementation((line) => lines.push(line));
     const response = await workerWith({ source: '/a', target: '/b', status: 301 }).fetch(
@@ -89,6 +98,6 @@ describe('run-time check', () => {
       env,
     );
     expect(response.headers.get('x-correlation-id')).toBe('campaign-7');
-    expect(JSON.parse(lines.at(-1))).toMatchObject({ message: 'request completed', route: '/a', status: 301, correlationId: 'campaign-7' });
+    expect(JSON.parse(/** @type {string} */ (lines.at(-1)))).toMatchObject({ message: 'request completed', route: '/a', status: 301, correlationId: 'campaign-7' });
   });
 });

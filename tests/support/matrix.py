@@ -54,6 +54,37 @@ def matrix(platform: str) -> dict[str, dict[str, Any]]:
     }
 
 
+def in_language(entries: dict[str, dict[str, Any]], language: str) -> dict[str, dict[str, Any]]:
+    """The matrix entries of one language (an entry without the answer is JavaScript)."""
+    return {name: answers for name, answers in entries.items() if answers.get("language", "javascript") == language}
+
+
+def typescript_sample(platform: str) -> dict[str, dict[str, Any]]:
+    """The TypeScript entries whose whole suite runs: the first that brings each event source,
+    store, auth or signature scheme the platform has not shown yet in TypeScript.
+
+    The `.ts` files are derived from the JavaScript that the full matrix runs; what a
+    TypeScript repo adds (tsc, the bundle, Node's type stripping, Vitest on .ts) is the
+    same for every combination, and a file of one store, auth or scheme is the same in
+    every combination that has it. The entries left out are type-checked and bundled
+    (tests/test_typescript.py), so every TypeScript repo is still proven to compile.
+    """
+    seen: set[tuple[str, str]] = set()
+    sample = {}
+    for name, answers in in_language(matrix(platform), "typescript").items():
+        combination = combination_of(answers)
+        brings = {
+            ("variant", f"{combination.use_case}/{combination.event_source}"),
+            ("store", combination.idempotency_store),
+            ("auth", combination.auth),
+            ("scheme", combination.signature_scheme),
+        } - seen
+        if brings:
+            sample[name] = answers
+            seen |= brings
+    return sample
+
+
 def named(**answers: Any) -> dict[str, Any]:
     """An allowed combination given by the choices that differ from the defaults, plus other answers.
 
@@ -98,6 +129,7 @@ CLAUDE_CODE_SETS: dict[str, dict[str, Any]] = {
     "lambda-queue-consumer-eventbridge": named(use_case="queue_consumer", event_source="eventbridge", with_mcp=True),
     "lambda-mcp-no-ci": named(with_mcp=True, with_ci=False),
     "workers-json-api-durable-object": named(platform="workers"),
+    "workers-webhook-typescript": named(platform="workers", use_case="webhook", language="typescript"),
     "workers-json-api-d1-public": named(platform="workers", idempotency_store="d1", auth="none", public_until="2099-01-31"),
     "workers-json-api-kv-mcp": named(platform="workers", idempotency_store="kv", with_mcp=True),
     "workers-webhook-github": named(platform="workers", use_case="webhook", signature_scheme="github"),

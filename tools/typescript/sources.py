@@ -65,6 +65,8 @@ def typescript_sources() -> list[str]:
             answers = {**combination.answers(), "language": "javascript"}
             if combination.auth == "none":
                 answers["public_until"] = "2099-12-31"
+            if combination.use_case == "json_api":
+                answers["cors_origins"] = "https://app.example.com"  # src/lib/cors.mjs comes with CORS only
             output = Path(scratch) / combination.id
             copier.run_copy(str(template), str(output), data=answers, defaults=True, unsafe=True, quiet=True)
             for path in output.rglob("*.mjs"):

@@ -3,7 +3,7 @@
 // error code, and an unexpected exception becomes a 500 problem detail without a stack trace.
 import { createBudget } from './deadline.mjs';
 import { sha256Hex } from './digest.mjs';
-import { correlationIdFrom, errorResponse, jsonResponse, matchRoute } from './http.mjs';
+import { correlationIdFrom, errorResponse, jsonResponse } from './http.mjs';
 import { fingerprintOf, isValidKey, nowSeconds, runOnce } from './idempotency.mjs';
 import { KEY_RULE, parseIdempotencyKey } from './idempotency-key.mjs';
 import { readJsonBody } from './json-body.mjs';
@@ -260,4 +260,25 @@ async function callerDigest(caller) {
     callerDigests.set(caller, digest);
   }
   return digest;
+}
+
+/**
+ * @param {Route[]} routes
+ * @param {string} method
+ * @param {string} path
+ * @returns { { route: Route, response?: undefined } | { response: import('./http.mjs').HttpResponse, route?: undefined } }
+ */
+function matchRoute(routes, method, path) {
+  const samePath = routes.filter((route) => route.path === path);
+  if (samePath.length === 0) {
+    return { response: errorResponse(404, 'not_found', `No route for ${path}.`) };
+  }
+  const route = samePath.find((candidate) => candidate.method === method);
+  if (!route) {
+    const allow = samePath.map((candidate) => candidate.method).join(', ');
+    return {
+      response: errorResponse(405, 'method_not_allowed', `Use ${allow} on ${path}.`, {}, { allow }),
+    };
+  }
+  return { route };
 }

@@ -3,7 +3,7 @@
 // error code, and an unexpected exception becomes a 500 problem detail without a stack trace.
 import { createBudget, type Budget } from './deadline.ts';
 import { sha256Hex } from './digest.ts';
-import { correlationIdFrom, errorResponse, jsonResponse, matchRoute, type HttpRequest, type HttpResponse } from './http.ts';
+import { correlationIdFrom, errorResponse, jsonResponse, type HttpRequest, type HttpResponse } from './http.ts';
 import { fingerprintOf, isValidKey, nowSeconds, runOnce, type IdempotencyStore } from './idempotency.ts';
 import { KEY_RULE, parseIdempotencyKey } from './idempotency-key.ts';
 import { readJsonBody } from './json-body.ts';
@@ -227,4 +227,19 @@ async function callerDigest(caller: string): Promise<string> {
     callerDigests.set(caller, digest);
   }
   return digest;
+}
+
+function matchRoute(routes: Route[], method: string, path: string): { route: Route; response?: undefined } | { response: HttpResponse; route?: undefined } {
+  const samePath = routes.filter((route) => route.path === path);
+  if (samePath.length === 0) {
+    return { response: errorResponse(404, 'not_found', `No route for ${path}.`) };
+  }
+  const route = samePath.find((candidate) => candidate.method === method);
+  if (!route) {
+    const allow = samePath.map((candidate) => candidate.method).join(', ');
+    return {
+      response: errorResponse(405, 'method_not_allowed', `Use ${allow} on ${path}.`, {}, { allow }),
+    };
+  }
+  return { route };
 }

@@ -2,6 +2,11 @@
 // requests from other origins get no CORS headers, so browsers refuse the response.
 import { errorResponse } from './http.mjs';
 
+/**
+ * @param {string | null | undefined} origin
+ * @param {string[]} allowedOrigins
+ * @returns {Record<string, string>}
+ */
 export function corsHeadersFor(origin, allowedOrigins) {
   if (!origin || !allowedOrigins.includes(origin)) return {};
   return { 'access-control-allow-origin': origin, vary: 'Origin' };
@@ -10,6 +15,9 @@ export function corsHeadersFor(origin, allowedOrigins) {
 /**
  * Answers a preflight (OPTIONS with Access-Control-Request-Method) as a platform-neutral
  * response (see http.mjs), or returns null. A refusal is JSON like every other refusal.
+ * @param {Request} request
+ * @param {string[]} allowedOrigins
+ * @returns {import('./http.mjs').HttpResponse | { status: 204, headers: Record<string, string>, body: null } | null}
  */
 export function preflightResponse(request, allowedOrigins) {
   if (request.method !== 'OPTIONS' || !request.headers.get('access-control-request-method')) return null;

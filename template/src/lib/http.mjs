@@ -78,24 +78,3 @@ export function correlationIdFrom(headers, fallback) {
   const supplied = headers['x-correlation-id'];
   return typeof supplied === 'string' && CORRELATION_ID.test(supplied) ? supplied : fallback;
 }
-
-/**
- * @param {import('./api.mjs').Route[]} routes
- * @param {string} method
- * @param {string} path
- * @returns { { route: import('./api.mjs').Route, response?: undefined } | { response: HttpResponse, route?: undefined } }
- */
-export function matchRoute(routes, method, path) {
-  const samePath = routes.filter((route) => route.path === path);
-  if (samePath.length === 0) {
-    return { response: errorResponse(404, 'not_found', `No route for ${path}.`) };
-  }
-  const route = samePath.find((candidate) => candidate.method === method);
-  if (!route) {
-    const allow = samePath.map((candidate) => candidate.method).join(', ');
-    return {
-      response: errorResponse(405, 'method_not_allowed', `Use ${allow} on ${path}.`, {}, { allow }),
-    };
-  }
-  return { route };
-}

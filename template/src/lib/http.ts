@@ -3,8 +3,6 @@
 // Requests arrive here already normalised by the platform adapter:
 //   { method, path, headers: { lowercase-name: value }, body: Uint8Array | null }
 
-import type { Route } from './api.ts';
-
 export interface HttpRequest {
   /** uppercase */
   method: string;
@@ -63,19 +61,4 @@ export function errorResponse(status: number, error: string, detail: string, ext
 export function correlationIdFrom(headers: Record<string, string>, fallback: string): string {
   const supplied = headers['x-correlation-id'];
   return typeof supplied === 'string' && CORRELATION_ID.test(supplied) ? supplied : fallback;
-}
-
-export function matchRoute(routes: Route[], method: string, path: string): { route: Route; response?: undefined } | { response: HttpResponse; route?: undefined } {
-  const samePath = routes.filter((route) => route.path === path);
-  if (samePath.length === 0) {
-    return { response: errorResponse(404, 'not_found', `No route for ${path}.`) };
-  }
-  const route = samePath.find((candidate) => candidate.method === method);
-  if (!route) {
-    const allow = samePath.map((candidate) => candidate.method).join(', ');
-    return {
-      response: errorResponse(405, 'method_not_allowed', `Use ${allow} on ${path}.`, {}, { allow }),
-    };
-  }
-  return { route };
 }

@@ -152,7 +152,7 @@ function skipDisplayString(input) {
     const char = input.text[input.at++];
     if (char === '"') {
       try {
-        new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+        new TextDecoder('utf-8', /** @type {ConstructorParameters<typeof TextDecoder>[1]} */ ({ fatal: true })).decode(new Uint8Array(bytes));
         return true;
       } catch {
         return false;

@@ -123,7 +123,7 @@ function skipDisplayString(input: KeyCursor): boolean {
     const char = input.text[input.at++];
     if (char === '"') {
       try {
-        new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
+        new TextDecoder('utf-8', ({ fatal: true } as ConstructorParameters<typeof TextDecoder>[1])).decode(new Uint8Array(bytes));
         return true;
       } catch {
         return false;

@@ -19,6 +19,7 @@ import { describeError } from './logger.mjs';
  * @property {unknown} [result]      once completed
  */
 
+/** @typedef {IdempotencyRecord} StoredRecord  the same, for the Durable Object store, whose class is named IdempotencyRecord */
 /** @typedef { { key: string, fingerprint: string, token: string, now: number, leaseUntil: number, expiresAt: number } } ClaimRequest */
 /** @typedef { { key: string, token: string, result: unknown, expiresAt: number } } CompleteRequest */
 /** @typedef { { key: string, token: string } } ReleaseRequest */
@@ -47,7 +48,7 @@ export const COMPLETED = 'completed';
  * Expired records, and in-progress records whose lease ended (owner crashed), count as absent.
  * @param {IdempotencyRecord | null | undefined} record
  * @param {number} now  epoch seconds
- * @returns {boolean}
+ * @returns {record is IdempotencyRecord}
  */
 export function isLiveRecord(record, now) {
   if (!record || record.expiresAt <= now) return false;

@@ -22,6 +22,8 @@ export interface IdempotencyRecord {
   result?: unknown;
 }
 
+/** the same, for the Durable Object store, whose class is named IdempotencyRecord */
+export type StoredRecord = IdempotencyRecord;
 export type ClaimRequest = { key: string; fingerprint: string; token: string; now: number; leaseUntil: number; expiresAt: number };
 export type CompleteRequest = { key: string; token: string; result: unknown; expiresAt: number };
 export type ReleaseRequest = { key: string; token: string };
@@ -53,7 +55,7 @@ export const COMPLETED = 'completed';
  * Expired records, and in-progress records whose lease ended (owner crashed), count as absent.
  * @param now epoch seconds
  */
-export function isLiveRecord(record: IdempotencyRecord | null | undefined, now: number): boolean {
+export function isLiveRecord(record: IdempotencyRecord | null | undefined, now: number): record is IdempotencyRecord {
   if (!record || record.expiresAt <= now) return false;
   return record.state === COMPLETED || record.leaseUntil > now;
 }

@@ -2,8 +2,9 @@
 // each failure has one code: 415, 413, then 400 invalid_json.
 import { errorResponse } from './http.mjs';
 
-// fatal: invalid UTF-8 is refused (400) instead of being turned into U+FFFD.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// fatal: invalid UTF-8 is refused (400) instead of being turned into U+FFFD. (The cast: workerd's
+// types make ignoreBOM required, though it defaults to false like everywhere else.)
+const UTF8 = new TextDecoder('utf-8', /** @type {ConstructorParameters<typeof TextDecoder>[1]} */ ({ fatal: true }));
 
 /**
  * Deeper bodies are refused: JSON.stringify and most validators recurse once per level,

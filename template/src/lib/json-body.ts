@@ -3,8 +3,9 @@
 import { errorResponse, type HttpRequest } from './http.ts';
 import type { BodyRead } from './api.ts';
 
-// fatal: invalid UTF-8 is refused (400) instead of being turned into U+FFFD.
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// fatal: invalid UTF-8 is refused (400) instead of being turned into U+FFFD. (The cast: workerd's
+// types make ignoreBOM required, though it defaults to false like everywhere else.)
+const UTF8 = new TextDecoder('utf-8', ({ fatal: true } as ConstructorParameters<typeof TextDecoder>[1]));
 
 /**
  * Deeper bodies are refused: JSON.stringify and most validators recurse once per level,

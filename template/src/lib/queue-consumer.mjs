@@ -13,9 +13,21 @@ import { fingerprintOf, runOnce } from './idempotency.mjs';
 import { describeError } from './logger.mjs';
 import { wiringFor } from './worker-wiring.mjs';
 
+/** @typedef {import('./logger.mjs').Logger} Logger */
+/** @typedef { { idempotencyTtlSeconds: number, leaseSeconds: number, storeTimeoutMs: number } } ConsumerConfig */
+/** @typedef { { key: string, payload: unknown, skip?: undefined } | { skip: string, key?: undefined, payload?: undefined } } Identity  what makes a delivery "the same", or why it is skipped */
+
 /**
  * A Worker's queue() handler: each message of a batch through consumeBatch, with the
  * config, store and logger of wiringFor. `processFor(env)` gives the side effect.
+ * @template V
+ * @param {object} options
+ * @param {(env: Env) => ConsumerConfig & import('./worker-wiring.mjs').WorkerConfig} options.loadConfig  the app's config (src/config.mjs)
+ * @param {(env: Env) => import('./idempotency.mjs').IdempotencyStore} options.createStore  the idempotency store (src/store.mjs)
+ * @param {(message: Message<unknown>, value: V) => Identity} options.identify
+ * @param {(body: unknown) => { value: V, errors?: undefined } | { errors: { field: string, message: string }[], value?: undefined }} options.validate
+ * @param {(env: Env) => (value: V, context: { log: Logger }) => Promise<void | { retryable?: boolean }>} options.processFor
+ * @returns {(batch: MessageBatch<unknown>, env: Env) => Promise<void>}
  */
 export function createQueueHandler({ loadConfig, createStore, identify, validate, processFor }) {
   return async (batch, env) => {
@@ -24,10 +36,15 @@ export function createQueueHandler({ loadConfig, createStore, identify, validate
 }
 
 /**
+ * @template V
+ * @param {MessageBatch<unknown>} batch
  * @param {object} options
- * @param {(message) => ({ key, payload } | { skip: string })} options.identify  what makes a delivery "the same"
- * @param {(body) => ({ value } | { errors })} options.validate
- * @param {(value, { log }) => Promise<void | { retryable: true }>} options.process   the side effect
+ * @param {import('./idempotency.mjs').IdempotencyStore} options.store
+ * @param {ConsumerConfig} options.config
+ * @param {Logger} options.log
+ * @param {(message: Message<unknown>, value: V) => Identity} options.identify  what makes a delivery "the same"
+ * @param {(body: unknown) => { value: V, errors?: undefined } | { errors: { field: string, message: string }[], value?: undefined }} options.validate
+ * @param {(value: V, context: { log: Logger }) => Promise<void | { retryable?: boolean }>} options.process  the side effect
  */
 export async function consumeBatch(batch, { store, config, log, identify, validate, process }) {
   for (const message of batch.messages) {
@@ -38,6 +55,19 @@ export async function consumeBatch(batch, { store, config, log, identify, valida
   }
 }
 
+/**
+ * @template V
+ * @param {Message<unknown>} message
+ * @param {object} options
+ * @param {import('./idempotency.mjs').IdempotencyStore} options.store
+ * @param {ConsumerConfig} options.config
+ * @param {Logger} options.log
+ * @param {(message: Message<unknown>, value: V) => Identity} options.identify  what makes a delivery "the same"
+ * @param {(body: unknown) => { value: V, errors?: undefined } | { errors: { field: string, message: string }[], value?: undefined }} options.validate
+ * @param {(value: V, context: { log: Logger }) => Promise<void | { retryable?: boolean }>} options.process  the side effect
+ * @param {string} options.queue
+ * @returns {Promise<string>}  the outcome
+ */
 async function consumeMessage(message, { store, config, log, identify, validate, process, queue }) {
   const checked = validate(message.body);
   if (checked.errors) {
@@ -50,6 +80,7 @@ async function consumeMessage(message, { store, config, log, identify, validate,
     message.ack();
     return `skipped: ${identity.skip}`;
   }
+  /** @type {Awaited<ReturnType<typeof runOnce<{ processed: boolean }>>>} */
   let result;
   try {
     result = await runOnce({
@@ -93,7 +124,11 @@ async function consumeMessage(message, { store, config, log, identify, validate,
   }
 }
 
-/** 10 s, 20 s, 40 s … capped at 5 minutes. */
+/**
+ * 10 s, 20 s, 40 s … capped at 5 minutes.
+ * @param {Message<unknown>} message
+ * @param {string} outcome
+ */
 function retry(message, outcome) {
   message.retry({ delaySeconds: Math.min(300, 10 * 2 ** Math.max(0, message.attempts - 1)) });
   return outcome;

@@ -12,16 +12,20 @@ import { describeError } from './logger.mjs';
 // must not hold the request.
 const LIMITER_TIMEOUT_MS = 1000;
 
+/** @typedef {(request: Pick<import('./http.mjs').HttpRequest, 'headers' | 'caller'>, context: { log: import('./logger.mjs').Logger }) => Promise<import('./http.mjs').HttpResponse | null>} LimitCaller  counts by the caller, else the address */
+/** @typedef {(request: import('./http.mjs').HttpRequest, context: { log: import('./logger.mjs').Logger, budget: import('./deadline.mjs').Budget }) => Promise<import('./http.mjs').HttpResponse | null>} Admission  a step before routing that may refuse (api.mjs Authenticate has this shape) */
+
 /**
  * @param {object} options
- * @param {object} options.limiter                the RATE_LIMITER binding (its `limit` method)
+ * @param {RateLimit} options.limiter             the RATE_LIMITER binding (its `limit` method)
  * @param {number} options.periodSeconds          its period: the binding does not say when a window
  *                                                ends, so a refused caller waits one whole period
- * @returns {(request, { log }) => Promise<object|null>}  a 429 problem detail, or null to go on
+ * @returns {LimitCaller}  a 429 problem detail, or null to go on
  */
 export function createRateLimit({ limiter, periodSeconds }) {
   return async function limitCaller(request, { log }) {
     const { key, countedBy } = limitKeyOf(request);
+    /** @type {RateLimitOutcome | undefined} */
     let outcome;
     try {
       outcome = await withDeadline('rate limiter', LIMITER_TIMEOUT_MS, () => limiter.limit({ key }));
@@ -43,6 +47,9 @@ export function createRateLimit({ limiter, periodSeconds }) {
  * `authenticate` followed by the rate limit, as one step of the pipeline (api.mjs): the limit
  * needs the caller that authentication names, and a refused request is counted too (by its
  * address), so it can answer 429 instead of 401 once a guesser is over the limit.
+ * @param {Admission | undefined} authenticate
+ * @param {LimitCaller} limitCaller
+ * @returns {Admission}
  */
 export function withRateLimit(authenticate, limitCaller) {
   return async function admit(request, context) {
@@ -51,6 +58,10 @@ export function withRateLimit(authenticate, limitCaller) {
   };
 }
 
+/**
+ * @param {Pick<import('./http.mjs').HttpRequest, 'headers' | 'caller'>} request
+ * @returns { { key: string, countedBy: string } }
+ */
 function limitKeyOf(request) {
   const caller = request.caller ?? '';
   if (caller.startsWith('api-key:')) return { key: caller, countedBy: 'api key' };
@@ -59,6 +70,7 @@ function limitKeyOf(request) {
 
 // Cloudflare's edge sets cf-connecting-ip on every request from the internet and replaces
 // whatever the client sent. Requests without it (a service binding, `wrangler dev`) share one count.
+/** @param {string | undefined} header */
 function addressOf(header) {
   const address = typeof header === 'string' ? header.trim().toLowerCase().slice(0, 64) : '';
   if (address === '') return 'unknown';
@@ -67,6 +79,7 @@ function addressOf(header) {
 
 // One IPv6 subscriber is given a whole /64, so counting single addresses would let a caller
 // rotate through billions of them: the first four groups are the caller.
+/** @param {string} address */
 function ipv6Prefix(address) {
   const [head, tail] = address.split('::');
   const left = head ? head.split(':') : [];

@@ -24,7 +24,8 @@ import { matchesAny } from './constant-time.mjs';
 export const SCHEMES = ['standard_webhooks', 'stripe', 'github'];
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-const encoder = new TextEncoder();
+// encode() always returns a new ArrayBuffer-backed array, which Web Crypto needs (workerd's types say only Uint8Array).
+const encoder = /** @type { { encode(input?: string): Uint8Array<ArrayBuffer> } } */ (new TextEncoder());
 
 /**
  * The outcome of a verification; `reason` is for logs only.

@@ -24,7 +24,8 @@ import { matchesAny } from './constant-time.ts';
 export const SCHEMES = ['standard_webhooks', 'stripe', 'github'];
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-const encoder = new TextEncoder();
+// encode() always returns a new ArrayBuffer-backed array, which Web Crypto needs (workerd's types say only Uint8Array).
+const encoder = new TextEncoder() as { encode(input?: string): Uint8Array<ArrayBuffer> };
 
 /** The outcome of a verification; `reason` is for logs only. */
 export type Verdict = { ok: true; eventId: string | undefined; reason?: undefined } | { ok: false; reason: string; eventId?: undefined };

@@ -2,7 +2,13 @@
 // http.mjs. The body is read with a byte cap, so an oversized upload costs at most
 // maxBodyBytes + 1 bytes of memory before it is refused with 413.
 
+/**
+ * @param {Request} request
+ * @param { { maxBodyBytes: number } } config
+ * @returns {Promise<import('./http.mjs').HttpRequest>}
+ */
 export async function fromFetchRequest(request, { maxBodyBytes }) {
+  /** @type {Record<string, string>} */
   const headers = {};
   for (const [name, value] of request.headers) headers[name.toLowerCase()] = value;
   return {
@@ -13,6 +19,10 @@ export async function fromFetchRequest(request, { maxBodyBytes }) {
   };
 }
 
+/**
+ * @param {import('./http.mjs').HttpResponse | { status: number, headers: Record<string, string>, body: null }} response
+ * @returns {Response}
+ */
 export function toFetchResponse(response) {
   return new Response(response.body, { status: response.status, headers: response.headers });
 }
@@ -22,13 +32,23 @@ export function toFetchResponse(response) {
 // send any cf-ray, and it must not become the id that is logged and echoed back.
 const CF_RAY = /^[0-9a-f]{16}(-[A-Z]{3})?$/;
 
+/**
+ * @param {Request} request
+ * @returns {string}
+ */
 export function requestIdOf(request) {
   const ray = request.headers.get('cf-ray');
   return ray !== null && CF_RAY.test(ray) ? ray : crypto.randomUUID();
 }
 
+/**
+ * @param {ReadableStream<Uint8Array>} stream
+ * @param {number} limit
+ * @returns {Promise<Uint8Array<ArrayBuffer>>}
+ */
 async function readCapped(stream, limit) {
   const reader = stream.getReader();
+  /** @type {Uint8Array[]} */
   const chunks = [];
   let size = 0;
   while (size < limit) {

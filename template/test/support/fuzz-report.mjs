@@ -6,14 +6,22 @@
 // A plugin rather than console.log: the config keeps the output of passing tests quiet
 // (silent: 'passed-only'), and a reporter added here stays whichever --reporter is chosen.
 
+/**
+ * The report test/support/fuzz.mjs leaves in a test's meta (its FuzzReport; that module runs
+ * in workerd, so this Node side spells the shape out).
+ * @typedef { { target: string, events: number, failures: number } } FuzzReport
+ */
+
+/** @returns {import('vitest/config').Plugin} */
 export function fuzzReports() {
+  /** @type {FuzzReport[]} */
   const reports = [];
   return {
     name: 'fuzz-reports',
     configureVitest({ vitest }) {
       vitest.config.reporters.push({
         onTestCaseResult(testCase) {
-          const report = testCase.meta().fuzzReport;
+          const report = /** @type {import('vitest').TaskMeta & { fuzzReport?: FuzzReport }} */ (testCase.meta()).fuzzReport;
           if (report) reports.push(report);
         },
         onTestRunEnd() {

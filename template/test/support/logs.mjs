@@ -17,10 +17,19 @@ export const CANARIES = {
 };
 
 /**
+ * What captureLogs() returns: the log lines so far, and clear() to empty them.
+ * @typedef {object} LogCapture
+ * @property {string[]} lines
+ * @property {() => void} clear
+ */
+
+/**
  * Starts collecting log lines, until the test's vi.restoreAllMocks(). clear() empties the
  * capture, and the spy's own record of calls, which would otherwise grow with every event.
+ * @returns {LogCapture}
  */
 export function captureLogs() {
+  /** @type {string[]} */
   const lines = [];
   const spy = vi.spyOn(console, 'log').mockImplementation((...parts) => {
     lines.push(parts.map(String).join(' '));
@@ -34,7 +43,11 @@ export function captureLogs() {
   };
 }
 
-/** Every line is one JSON object, and no line holds a canary or any of `secrets`. */
+/**
+ * Every line is one JSON object, and no line holds a canary or any of `secrets`.
+ * @param {string[]} lines
+ * @param {string[]} [secrets]
+ */
 export function expectCleanLogs(lines, secrets = []) {
   const forbidden = [...Object.values(CANARIES), ...secrets];
   for (const line of lines) {

@@ -7,9 +7,41 @@
 const MAX_KEY_BYTES = 1024;
 const encoder = new TextEncoder();
 
+/**
+ * An object as the bucket keeps it.
+ * @typedef {object} StoredObject
+ * @property {string} key
+ * @property {string} etag
+ * @property {Uint8Array<ArrayBuffer>} bytes
+ * @property {R2HTTPMetadata | Headers} httpMetadata
+ * @property {Record<string, string>} customMetadata
+ */
+
+/**
+ * What get() answers: the stored object, its body as a stream and text() to read it.
+ * @typedef {StoredObject & { readonly body: ReadableStream | null, text: () => Promise<string> }} MemoryObject
+ */
+
+/**
+ * The calls of R2Bucket the sweep makes, and `objects`, the contents by key.
+ * @typedef {object} MemoryBucket
+ * @property {Map<string, StoredObject>} objects
+ * @property {(key: string, value: ReadableStream | ArrayBuffer | ArrayBufferView | string | null | Blob, options?: { httpMetadata?: R2HTTPMetadata | Headers, customMetadata?: Record<string, string> }) => Promise<{ key: string, etag: string, size: number }>} put
+ * @property {(key: string) => Promise<MemoryObject | null>} get
+ * @property {(key: string) => Promise<void>} delete
+ * @property {(options?: { prefix?: string, limit?: number }) => Promise<{ objects: { key: string, etag: string, size: number }[], truncated: boolean }>} list
+ */
+
+/**
+ * @param {object} [options]
+ * @param {(key: string) => Promise<unknown>} [options.beforeGet] runs before each get (a test deletes the object there)
+ * @returns {MemoryBucket}
+ */
 export function createMemoryBucket({ beforeGet = async () => {} } = {}) {
+  /** @type {Map<string, StoredObject>} */
   const objects = new Map();
 
+  /** @param {string} key */
   function checkKey(key) {
     if (encoder.encode(key).byteLength > MAX_KEY_BYTES) throw new Error(`put: The specified object name is not valid. (10020)`);
   }
@@ -42,7 +74,7 @@ export function createMemoryBucket({ beforeGet = async () => {} } = {}) {
     },
     async list({ prefix = '', limit = 1000 } = {}) {
       const keys = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-      const page = keys.slice(0, limit).map((key) => ({ key, etag: objects.get(key).etag, size: objects.get(key).bytes.byteLength }));
+      const page = keys.slice(0, limit).map((key) => ({ key, etag: /** @type {StoredObject} */ (objects.get(key)).etag, size: /** @type {StoredObject} */ (objects.get(key)).bytes.byteLength }));
       return { objects: page, truncated: keys.length > limit };
     },
   };

@@ -7,12 +7,21 @@ import { ClaimLostError, COMPLETED, IN_PROGRESS } from '../idempotency.mjs';
 // D1 keeps at most 2,000,000 bytes in one row; the key and the other columns need well under 4 KB.
 export const MAX_RESULT_BYTES = 2_000_000 - 4 * 1024;
 
+/**
+ * A row of idempotency_records (migrations/0001_create_idempotency_records.sql), as read back.
+ * @typedef { { fingerprint: string, state: string, lease_until: number, expires_at: number, result: string | null } } RecordRow
+ */
+
+/**
+ * @param {D1Database} db  the IDEMPOTENCY_DB binding
+ * @returns {import('../idempotency.mjs').IdempotencyStore & { deleteExpired: (now: number) => Promise<number> }}
+ */
 export function createD1Store(db) {
   return {
     maxResultBytes: MAX_RESULT_BYTES,
 
     async claim({ key, fingerprint, token, now, leaseUntil, expiresAt }) {
-      const [, inserted, current] = await db.batch([
+      const [, inserted, current] = /** @type {[D1Result, D1Result, D1Result<RecordRow>]} */ (await db.batch([
         db
           .prepare(
             `DELETE FROM idempotency_records
@@ -29,7 +38,7 @@ export function createD1Store(db) {
         db
           .prepare('SELECT fingerprint, state, lease_until, expires_at, result FROM idempotency_records WHERE key = ?1')
           .bind(key),
-      ]);
+      ]));
       if (inserted.meta.changes === 1) return { claimed: true };
       const row = current.results[0];
       return {
@@ -59,7 +68,10 @@ export function createD1Store(db) {
       await db.prepare('DELETE FROM idempotency_records WHERE key = ?1 AND token = ?2').bind(key, token).run();
     },
 
-    /** Run from the scheduled handler: expired rows are dead weight, nothing reads them. */
+    /**
+     * Run from the scheduled handler: expired rows are dead weight, nothing reads them.
+     * @param {number} now  epoch seconds
+     */
     async deleteExpired(now) {
       const { meta } = await db.prepare('DELETE FROM idempotency_records WHERE expires_at <= ?1').bind(now).run();
       return meta.changes;

@@ -17,11 +17,23 @@ const MAX_KEY_BYTES = 512;
 export const MAX_RESULT_BYTES = 25 * 1024 * 1024 - 4 * 1024;
 const encoder = new TextEncoder();
 
+/** @typedef {import('../idempotency.mjs').IdempotencyStore} IdempotencyStore */
+/** @typedef {import('../idempotency.mjs').IdempotencyRecord} IdempotencyRecord */
+
+/**
+ * @param {string} key
+ * @returns {Promise<string>}
+ */
 async function storageKeyOf(key) {
   return encoder.encode(key).byteLength <= MAX_KEY_BYTES ? key : `sha256:${await sha256Hex(key)}`;
 }
 
+/**
+ * @param {KVNamespace} namespace  the IDEMPOTENCY_KV binding
+ * @returns {IdempotencyStore}
+ */
 export function createKvStore(namespace) {
+  /** @type {(storageKey: string, record: IdempotencyRecord, now: number) => Promise<void>} */
   const write = (storageKey, record, now) =>
     namespace.put(storageKey, JSON.stringify(record), {
       expirationTtl: Math.max(MIN_TTL_SECONDS, record.expiresAt - now),
@@ -33,7 +45,7 @@ export function createKvStore(namespace) {
 
     async claim({ key, fingerprint, token, now, leaseUntil, expiresAt }) {
       const storageKey = await storageKeyOf(key);
-      const existing = await namespace.get(storageKey, 'json');
+      const existing = /** @type {IdempotencyRecord | null} */ (await namespace.get(storageKey, 'json'));
       if (isLiveRecord(existing, now)) return { claimed: false, record: existing };
       await write(storageKey, { fingerprint, token, state: IN_PROGRESS, leaseUntil, expiresAt }, now);
       return { claimed: true };
@@ -41,14 +53,14 @@ export function createKvStore(namespace) {
 
     async complete({ key, token, result, expiresAt }) {
       const storageKey = await storageKeyOf(key);
-      const existing = await namespace.get(storageKey, 'json');
+      const existing = /** @type {IdempotencyRecord | null} */ (await namespace.get(storageKey, 'json'));
       if (existing?.token !== token) throw new ClaimLostError(`claim on ${key} was lost before completion`);
       await write(storageKey, { ...existing, state: COMPLETED, result, expiresAt }, nowSeconds());
     },
 
     async release({ key, token }) {
       const storageKey = await storageKeyOf(key);
-      const existing = await namespace.get(storageKey, 'json');
+      const existing = /** @type {IdempotencyRecord | null} */ (await namespace.get(storageKey, 'json'));
       if (existing?.token === token) await namespace.delete(storageKey);
     },
   };
