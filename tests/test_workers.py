@@ -57,7 +57,7 @@ def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, A
     fixture = project / "events" / first_fixture_of(project)
     code_ext = "ts" if answers.get("language") == "typescript" else "mjs"
     if code_ext == "ts":
-        assert "> tsc --noEmit" in tests.stdout, "npm test type-checks first"
+        assert re.search(r"^> wrangler types && tsc --noEmit", tests.stdout, re.MULTILINE), "npm test writes Env, then type-checks"
     invoked = run(["node", f"scripts/invoke.{code_ext}", f"events/{fixture.name}"], project)
     assert (project / ".wrangler" / "invoke" / "index.js").is_file()
     assert f"── events/{fixture.name}" in invoked.stdout

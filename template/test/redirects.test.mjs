@@ -49,7 +49,7 @@ describe('redirects', () => {
     const response = await get(path);
     expect(response.status).toBe(404);
     expect(response.headers.get('location')).toBeNull();
-    expect((await response.json()).error).toBe('not_found');
+    expect(/** @type { { error: string } } */ (await response.json()).error).toBe('not_found');
   });
 
   it('answers 405 with Allow for other methods', async () => {

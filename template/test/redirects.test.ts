@@ -46,7 +46,7 @@ describe('redirects', () => {
     const response = await get(path);
     expect(response.status).toBe(404);
     expect(response.headers.get('location')).toBeNull();
-    expect((await response.json()).error).toBe('not_found');
+    expect((await response.json() as { error: string }).error).toBe('not_found');
   });
 
   it('answers 405 with Allow for other methods', async () => {
