@@ -17,6 +17,7 @@ import pytest
 
 from hooks import pins
 from hooks.variants import combination_of
+from tests.support.claude_code import code_ext
 from tests.support.fuzz import FUZZ_ENV, assert_fuzzed
 from tests.support.generated import assert_no_template_leftovers
 from tests.support.matrix import in_language, matrix, typescript_sample
@@ -55,10 +56,10 @@ def test_combination_renders_validates_and_passes_its_tests(answers: dict[str, A
     # `npm run invoke` first runs `wrangler deploy --dry-run` (it bundles what deploys), then
     # replays the fixture in workerd: one step proves the dry-run and the local invoke.
     fixture = project / "events" / first_fixture_of(project)
-    code_ext = "ts" if answers.get("language") == "typescript" else "mjs"
-    if code_ext == "ts":
+    extension = code_ext(project)
+    if extension == "ts":
         assert re.search(r"^> wrangler types && tsc --noEmit", tests.stdout, re.MULTILINE), "npm test writes Env, then type-checks"
-    invoked = run(["node", f"scripts/invoke.{code_ext}", f"events/{fixture.name}"], project)
+    invoked = run(["node", f"scripts/invoke.{extension}", f"events/{fixture.name}"], project)
     assert (project / ".wrangler" / "invoke" / "index.js").is_file()
     assert f"── events/{fixture.name}" in invoked.stdout
     # The first fixture is the good case: a 2xx (or the redirect), or a queue/cron run that went ok.
